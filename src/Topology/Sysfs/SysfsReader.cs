@@ -1,0 +1,383 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Orchestrator.Protocol;
+using Orchestrator.Protocol.Topology;
+using Orchestrator.Topology.Model;
+
+namespace Orchestrator.Topology.Sysfs;
+
+/// <summary>
+/// Reads a host's PCI topology from Linux sysfs (ARCHITECTURE §4.2) under a configurable root: <c>/</c> on a
+/// live host, or a captured tree. Every malformed or missing value becomes a diagnostic naming the file and the
+/// value; discovery goes on with the rest.
+/// </summary>
+public sealed partial class SysfsReader
+{
+    private readonly string root;
+
+    public SysfsReader(string root = "/")
+    {
+        this.root = Path.GetFullPath(root);
+    }
+
+    /// <summary>Reads every function under <c>sys/bus/pci/devices</c>, the CPU from <c>proc/cpuinfo</c>, and builds the tree.</summary>
+    public HostTopology Read(string? hostName = null)
+    {
+        var devicesDir = Path.Combine(root, "sys", "bus", "pci", "devices");
+        if (!Directory.Exists(devicesDir))
+        {
+            throw new TopologyException($"{devicesDir}: no such directory; '{root}' is not a sysfs root (expected sys/bus/pci/devices under it)");
+        }
+        var entries = Directory.GetFileSystemEntries(devicesDir);
+        Array.Sort(entries, StringComparer.Ordinal);
+        var results = new (PciFunction? Function, List<TopologyDiagnostic> Diagnostics)[entries.Length];
+        Parallel.For(0, entries.Length, i =>
+        {
+            var diagnostics = new List<TopologyDiagnostic>();
+            results[i] = (ReadFunction(entries[i], diagnostics), diagnostics);
+        });
+
+        var diagnostics = new List<TopologyDiagnostic>();
+        var (cpu, cpuDiagnostic) = ReadCpu();
+        if (cpuDiagnostic is not null)
+        {
+            diagnostics.Add(cpuDiagnostic);
+        }
+        var functions = new List<PciFunction>(entries.Length);
+        foreach (var (function, found) in results)
+        {
+            diagnostics.AddRange(found);
+            if (function is not null)
+            {
+                functions.Add(function);
+            }
+        }
+        functions = DropDangling(functions, diagnostics);
+        return HostTopology.Build(devicesDir, hostName ?? DefaultHostName(), cpu, functions, null, diagnostics);
+    }
+
+    private string DefaultHostName()
+    {
+        if (root == "/")
+        {
+            return ReadHostname() ?? Environment.MachineName;
+        }
+        return Path.GetFileName(root.TrimEnd('/')) is { Length: > 0 } name ? name : Environment.MachineName;
+    }
+
+    private string? ReadHostname() => SysfsFiles.ReadText(Path.Combine(root, "proc", "sys", "kernel", "hostname"));
+
+    private PciFunction? ReadFunction(string entry, List<TopologyDiagnostic> diagnostics)
+    {
+        var name = Path.GetFileName(entry);
+        if (!PciAddress.TryParse(name, out var address, out var addressError))
+        {
+            diagnostics.Add(new(entry, $"skipped: {addressError}"));
+            return null;
+        }
+        var target = SysfsFiles.ReadLink(entry);
+        if (target is null)
+        {
+            diagnostics.Add(new(entry, "skipped: not a link into sys/devices (a live sysfs has a symlink here)"));
+            return null;
+        }
+        var dir = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(entry)!, target));
+        if (!Directory.Exists(dir))
+        {
+            diagnostics.Add(new(entry, $"skipped: link target '{target}' does not exist"));
+            return null;
+        }
+        if (!TryParseChain(dir, address, out var parent, out var chainError))
+        {
+            diagnostics.Add(new(entry, $"skipped: {chainError}"));
+            return null;
+        }
+
+        var reader = new AttributeReader(dir, diagnostics);
+        var classCode = reader.Hex("class", 0xFFFFFF);
+        var config = reader.Config();
+        DeviceKind kind = DeviceKind.Endpoint;
+        var kindSource = KindSource.Unknown;
+        if (config.Kind is { } k)
+        {
+            (kind, kindSource) = (k, KindSource.ConfigSpace);
+        }
+        else if (config.PcieType is { } t)
+        {
+            diagnostics.Add(new(Path.Combine(dir, "config"), $"PCIe device/port type {t:x} is not one we map; kind inferred"));
+        }
+
+        return new PciFunction
+        {
+            Address = address,
+            Parent = parent,
+            Kind = kind,
+            KindSource = kindSource,
+            Vendor = reader.Hex("vendor", 0xFFFF),
+            Device = reader.Hex("device", 0xFFFF),
+            ClassCode = classCode,
+            SubsystemVendor = reader.Hex("subsystem_vendor", 0xFFFF, optional: true),
+            SubsystemDevice = reader.Hex("subsystem_device", 0xFFFF, optional: true),
+            Revision = reader.Hex("revision", 0xFF, optional: true),
+            NumaNode = reader.NumaNode(),
+            AcsControl = config.AcsControl,
+            AcsRedirect = config.AcsRedirect,
+            Link = reader.Link(),
+            Driver = SysfsFiles.ReadLinkName(Path.Combine(dir, "driver")),
+            IommuGroup = SysfsFiles.ReadLinkName(Path.Combine(dir, "iommu_group")),
+            PhysFn = reader.PhysFn(),
+            Label = classCode is { } c ? PciClassNames.Describe(c) : null,
+            P2pMem = reader.P2pMem(),
+        };
+    }
+
+    /// <summary>
+    /// The resolved path names the host bridge (<c>pciDDDD:BB</c>) and every upstream bridge; the segment before
+    /// the function's own is its parent. Platform segments before the host bridge (ACPI, VMD) are skipped.
+    /// </summary>
+    private static bool TryParseChain(string dir, PciAddress address, out PciAddress? parent, out string? error)
+    {
+        parent = null;
+        var segments = dir.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        var hostBridge = Array.FindLastIndex(segments, s => HostBridgeSegment().IsMatch(s));
+        if (hostBridge < 0)
+        {
+            error = $"resolved path '{dir}' has no host bridge segment (pciDDDD:BB)";
+            return false;
+        }
+        if (segments[^1] != address.ToString())
+        {
+            error = $"resolved path '{dir}' does not end in {address}";
+            return false;
+        }
+        for (var i = segments.Length - 2; i > hostBridge; i--)
+        {
+            if (PciAddress.TryParse(segments[i], out var p))
+            {
+                parent = p;
+                break;
+            }
+        }
+        error = null;
+        return true;
+    }
+
+    private static List<PciFunction> DropDangling(List<PciFunction> functions, List<TopologyDiagnostic> diagnostics)
+    {
+        // A function whose parent or PF was skipped cannot be placed; drop it (and what hangs below it) with a reason.
+        var known = functions.Select(f => f.Address).ToHashSet();
+        bool changed;
+        do
+        {
+            changed = false;
+            foreach (var f in functions.ToList())
+            {
+                var missing = f.Parent is { } p && !known.Contains(p) ? p : f.PhysFn is { } pf && !known.Contains(pf) ? pf : (PciAddress?)null;
+                if (missing is { } m)
+                {
+                    diagnostics.Add(new(f.Address.ToString(), $"skipped: its upstream bridge or physical function {m} was not read"));
+                    functions.Remove(f);
+                    known.Remove(f.Address);
+                    changed = true;
+                }
+            }
+        }
+        while (changed);
+        return functions;
+    }
+
+    private (CpuInfo Cpu, TopologyDiagnostic? Diagnostic) ReadCpu()
+    {
+        var path = Path.Combine(root, "proc", "cpuinfo");
+        string text;
+        try
+        {
+            text = File.ReadAllText(path);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException or UnauthorizedAccessException or IOException)
+        {
+            return (CpuInfo.Unknown, new(path, "not readable; CPU unknown, treated as not AMD Zen"));
+        }
+        return CpuInfoParser.Parse(path, text);
+    }
+
+    [GeneratedRegex("^pci[0-9a-fA-F]{4}:[0-9a-fA-F]{2}$")]
+    private static partial Regex HostBridgeSegment();
+
+    /// <summary>Reads one function's attributes, turning every problem into a diagnostic.</summary>
+    private sealed class AttributeReader(string dir, List<TopologyDiagnostic> diagnostics)
+    {
+        public int? Hex(string attribute, int max, bool optional = false)
+        {
+            var path = Path.Combine(dir, attribute);
+            var text = SysfsFiles.ReadText(path);
+            if (text is null)
+            {
+                if (!optional)
+                {
+                    diagnostics.Add(new(path, "missing or unreadable"));
+                }
+                return null;
+            }
+            var digits = text.StartsWith("0x", StringComparison.OrdinalIgnoreCase) ? text[2..] : text;
+            if (digits.Length == 0 || !int.TryParse(digits, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var value) || value > max)
+            {
+                diagnostics.Add(new(path, $"'{Printable(text)}' is not a hex value ≤ 0x{max:x}"));
+                return null;
+            }
+            return value;
+        }
+
+        public int NumaNode()
+        {
+            var path = Path.Combine(dir, "numa_node");
+            var text = SysfsFiles.ReadText(path);
+            if (text is null)
+            {
+                return -1;
+            }
+            if (!int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var node) || node < -1)
+            {
+                diagnostics.Add(new(path, $"'{Printable(text)}' is not a NUMA node; treated as unknown (-1)"));
+                return -1;
+            }
+            return node;
+        }
+
+        public LinkInfo? Link()
+        {
+            var speed = Speed("current_link_speed");
+            var width = Width("current_link_width");
+            var maxSpeed = Speed("max_link_speed");
+            var maxWidth = Width("max_link_width");
+            return speed is null && width is null && maxSpeed is null && maxWidth is null ? null : new LinkInfo(speed, width, maxSpeed, maxWidth);
+        }
+
+        private double? Speed(string attribute)
+        {
+            var path = Path.Combine(dir, attribute);
+            var text = SysfsFiles.ReadText(path);
+            if (text is null || text.StartsWith("Unknown", StringComparison.OrdinalIgnoreCase))
+            {
+                return null;
+            }
+            var number = text.Split(' ', 2)[0];
+            if (!double.TryParse(number, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var gts) || !text.Contains("GT/s", StringComparison.Ordinal))
+            {
+                diagnostics.Add(new(path, $"'{Printable(text)}' is not a link speed (expected e.g. '16.0 GT/s PCIe' or 'Unknown')"));
+                return null;
+            }
+            return gts > 0 ? gts : null;
+        }
+
+        private int? Width(string attribute)
+        {
+            var path = Path.Combine(dir, attribute);
+            var text = SysfsFiles.ReadText(path);
+            if (text is null)
+            {
+                return null;
+            }
+            if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var width))
+            {
+                diagnostics.Add(new(path, $"'{Printable(text)}' is not a link width"));
+                return null;
+            }
+            return width > 0 ? width : null;
+        }
+
+        public PciConfigSpace Config()
+        {
+            var path = Path.Combine(dir, "config");
+            var bytes = SysfsFiles.ReadBytes(path, 4096);
+            if (bytes is null)
+            {
+                diagnostics.Add(new(path, "missing or unreadable; kind inferred, ACS unknown (assumed off)"));
+                return default;
+            }
+            var config = PciConfigSpace.Parse(bytes);
+            if (!config.HeaderReadable)
+            {
+                diagnostics.Add(new(path, $"only {bytes.Length} bytes, too short for a config header; kind inferred, ACS unknown (assumed off)"));
+            }
+            else if (bytes.Length <= 64)
+            {
+                diagnostics.Add(new(path, "only 64 bytes readable (not root?); kind inferred, ACS unknown (assumed off)"));
+            }
+            return config;
+        }
+
+        public PciAddress? PhysFn()
+        {
+            var path = Path.Combine(dir, "physfn");
+            var name = SysfsFiles.ReadLinkName(path);
+            if (name is null)
+            {
+                return null;
+            }
+            if (!PciAddress.TryParse(name, out var pf, out var error))
+            {
+                diagnostics.Add(new(path, $"ignored: {error}"));
+                return null;
+            }
+            return pf;
+        }
+
+        /// <summary><c>p2pmem/size</c> 0 means the kernel registered an empty pool: keep it, with size 0.</summary>
+        public P2pMem? P2pMem()
+        {
+            var pdir = Path.Combine(dir, "p2pmem");
+            if (!Directory.Exists(pdir))
+            {
+                return null;
+            }
+            var size = Decimal(Path.Combine(pdir, "size"));
+            var available = Decimal(Path.Combine(pdir, "available"));
+            var publishedPath = Path.Combine(pdir, "published");
+            var publishedText = SysfsFiles.ReadText(publishedPath);
+            bool? published = publishedText switch
+            {
+                "1" => true,
+                "0" => false,
+                null => null,
+                _ => null,
+            };
+            if (published is null)
+            {
+                diagnostics.Add(new(publishedPath, publishedText is null ? "missing or unreadable; pool ignored" : $"'{Printable(publishedText)}' is not 0 or 1; pool ignored"));
+            }
+            if (size is null || available is null || published is null)
+            {
+                return null;
+            }
+            if (available > size)
+            {
+                diagnostics.Add(new(Path.Combine(pdir, "available"), $"{available} is more than size {size}; pool ignored"));
+                return null;
+            }
+            return new P2pMem(size.Value, available.Value, published.Value);
+        }
+
+        private long? Decimal(string path)
+        {
+            var text = SysfsFiles.ReadText(path);
+            if (text is null)
+            {
+                diagnostics.Add(new(path, "missing or unreadable; pool ignored"));
+                return null;
+            }
+            if (!long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value))
+            {
+                diagnostics.Add(new(path, $"'{Printable(text)}' is not a byte count; pool ignored"));
+                return null;
+            }
+            return value;
+        }
+
+        private static string Printable(string text)
+        {
+            var clipped = text.Length > 40 ? text[..40] + "…" : text;
+            return new string(clipped.Select(c => char.IsControl(c) ? '?' : c).ToArray());
+        }
+    }
+}
