@@ -48,8 +48,15 @@ public static class SysfsTreeWriter
     private static void WriteAttributes(PciFunction f, string dir, bool realSymlinks)
     {
         var inv = CultureInfo.InvariantCulture;
-        Text(dir, "vendor", $"0x{f.Vendor ?? 0xFFFF:x4}\n");
-        Text(dir, "device", $"0x{f.Device ?? 0xFFFF:x4}\n");
+        // Unknown ids stay absent rather than invented; the reader reports them missing.
+        if (f.Vendor is { } vendor)
+        {
+            Text(dir, "vendor", $"0x{vendor:x4}\n");
+        }
+        if (f.Device is { } device)
+        {
+            Text(dir, "device", $"0x{device:x4}\n");
+        }
         var classCode = f.ClassCode ?? (f.IsBridge ? 0x060400 : 0);
         Text(dir, "class", $"0x{classCode:x6}\n");
         Text(dir, "subsystem_vendor", $"0x{f.SubsystemVendor ?? 0:x4}\n");
