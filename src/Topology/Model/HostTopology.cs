@@ -92,6 +92,14 @@ public sealed class HostTopology
                 throw new TopologyException($"{source}: duplicate address {f.Address}");
             }
         }
+        // A VF declared without a parent sits beside its PF, not on a root bus of its own.
+        foreach (var vf in byAddress.Values.Where(f => f.Parent is null && f.PhysFn is not null).ToList())
+        {
+            if (byAddress.TryGetValue(vf.PhysFn!.Value, out var pf) && pf.Parent is not null)
+            {
+                byAddress[vf.Address] = vf with { Parent = pf.Parent };
+            }
+        }
         foreach (var f in byAddress.Values)
         {
             if (f.Parent is { } p && !byAddress.ContainsKey(p))
