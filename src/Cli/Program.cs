@@ -1,1 +1,3 @@
-return 0;
+using Orchestrator.Cli;
+
+return P2pctl.Run(args, Console.Out, Console.Error);

@@ -1,0 +1,40 @@
+using System.Text.Json;
+
+namespace Orchestrator.Cli.Tests;
+
+/// <summary>Runs p2pctl in-process and captures what it prints.</summary>
+internal sealed record CliRun(int ExitCode, string Stdout, string Stderr)
+{
+    public static CliRun Of(params string[] args)
+    {
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        var code = P2pctl.Run(args, stdout, stderr);
+        return new CliRun(code, stdout.ToString(), stderr.ToString());
+    }
+
+    public JsonElement Json()
+    {
+        Assert.True(ExitCode == 0, $"exit {ExitCode}: {Stderr}");
+        using var doc = JsonDocument.Parse(Stdout);
+        return doc.RootElement.Clone();
+    }
+
+    public static string Sysfs(string capture) => Path.Combine(RepoRoot, "..", "shared", "fixtures", "sysfs", capture);
+
+    public static string Lspci(string file) => Path.Combine(RepoRoot, "..", "shared", "fixtures", "lspci", file);
+
+    public static string RepoRoot { get; } = FindRoot();
+
+    private static string FindRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Orchestrator.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+        throw new InvalidOperationException("no Orchestrator.sln above the test binaries");
+    }
+}
