@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Orchestrator.Tests.Shared;
 
 namespace Orchestrator.Cli.Tests;
 
@@ -20,21 +21,7 @@ internal sealed record CliRun(int ExitCode, string Stdout, string Stderr)
         return doc.RootElement.Clone();
     }
 
-    public static string Sysfs(string capture) => Path.Combine(RepoRoot, "..", "shared", "fixtures", "sysfs", capture);
+    public static string Sysfs(string capture) => FixturePaths.Sysfs(capture);
 
-    public static string Lspci(string file) => Path.Combine(RepoRoot, "..", "shared", "fixtures", "lspci", file);
-
-    public static string RepoRoot { get; } = FindRoot();
-
-    private static string FindRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Orchestrator.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-        throw new InvalidOperationException("no Orchestrator.sln above the test binaries");
-    }
+    public static string Lspci(string file) => FixturePaths.Lspci(file);
 }
