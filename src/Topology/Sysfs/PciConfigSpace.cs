@@ -8,8 +8,20 @@ namespace Orchestrator.Topology.Sysfs;
 /// <param name="AcsControl">ACS control (extended capability 0x000D, +6); null when there is no ACS capability or the extended space is unreadable.</param>
 /// <param name="ExtendedSpaceReadable">True when the 4 KiB extended space was present (root reads it; others see 64 bytes).</param>
 /// <param name="HeaderReadable">True when at least the 64-byte header was there.</param>
-public readonly record struct PciConfigSpace(int? PcieType, int? AcsControl, bool ExtendedSpaceReadable, bool HeaderReadable)
+/// <param name="Revision">Revision ID (0x08).</param>
+/// <param name="SubsystemVendor">Subsystem vendor: 0x2C for a type-0 header, the SSVID capability for a bridge, 0x40 for CardBus.</param>
+/// <param name="SubsystemDevice">Subsystem device, beside the subsystem vendor.</param>
+public readonly record struct PciConfigSpace(
+    int? PcieType,
+    int? AcsControl,
+    bool ExtendedSpaceReadable,
+    bool HeaderReadable,
+    int? Revision = null,
+    int? SubsystemVendor = null,
+    int? SubsystemDevice = null)
 {
+    private const int SsvidCapabilityId = 0x0D;
+
     private const int CapabilityListOffset = 0x34;
     private const int StatusOffset = 0x06;
     private const int StatusCapabilityList = 0x10;
@@ -46,17 +58,40 @@ public readonly record struct PciConfigSpace(int? PcieType, int? AcsControl, boo
             return new PciConfigSpace(null, null, false, false);
         }
         int? pcieType = null;
+        var headerType = config[0x0E] & 0x7F;
+        int? subsystemVendor = headerType switch
+        {
+            0 => BinaryPrimitives.ReadUInt16LittleEndian(config[0x2C..]),
+            2 when config.Length >= 0x44 => BinaryPrimitives.ReadUInt16LittleEndian(config[0x40..]),
+            _ => null,
+        };
+        int? subsystemDevice = headerType switch
+        {
+            0 => BinaryPrimitives.ReadUInt16LittleEndian(config[0x2E..]),
+            2 when config.Length >= 0x44 => BinaryPrimitives.ReadUInt16LittleEndian(config[0x42..]),
+            _ => null,
+        };
         if ((BinaryPrimitives.ReadUInt16LittleEndian(config[StatusOffset..]) & StatusCapabilityList) != 0)
         {
             var pointer = config[CapabilityListOffset] & 0xFC;
-            for (var guard = 0; pointer >= 0x40 && pointer + 4 <= config.Length && guard < 48; guard++)
+            for (var guard = 0; pointer >= 0x40 && pointer + 8 <= config.Length && guard < 48; guard++)
             {
-                if (config[pointer] == PcieCapabilityId)
+                if (config[pointer] == PcieCapabilityId && pcieType is null)
                 {
                     pcieType = (BinaryPrimitives.ReadUInt16LittleEndian(config[(pointer + 2)..]) >> 4) & 0xF;
-                    break;
+                }
+                else if (config[pointer] == SsvidCapabilityId && headerType == 1 && subsystemVendor is null)
+                {
+                    // Linux pci_setup_device: a bridge's subsystem ids live in this capability.
+                    subsystemVendor = BinaryPrimitives.ReadUInt16LittleEndian(config[(pointer + 4)..]);
+                    subsystemDevice = BinaryPrimitives.ReadUInt16LittleEndian(config[(pointer + 6)..]);
                 }
                 pointer = config[pointer + 1] & 0xFC;
+            }
+            if (headerType == 1)
+            {
+                subsystemVendor ??= 0;
+                subsystemDevice ??= 0;
             }
         }
         var extended = config.Length >= ExtendedSpaceStart + 8;
@@ -79,6 +114,6 @@ public readonly record struct PciConfigSpace(int? PcieType, int? AcsControl, boo
                 offset = (int)(header >> 20) & 0xFFC;
             }
         }
-        return new PciConfigSpace(pcieType, acs, extended, true);
+        return new PciConfigSpace(pcieType, acs, extended, true, config[0x08], subsystemVendor, subsystemDevice);
     }
 }

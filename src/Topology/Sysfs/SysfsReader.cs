@@ -82,11 +82,6 @@ public sealed partial class SysfsReader
             return null;
         }
         var dir = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(entry)!, target));
-        if (!Directory.Exists(dir))
-        {
-            diagnostics.Add(new(entry, $"skipped: link target '{target}' does not exist"));
-            return null;
-        }
         if (!TryParseChain(dir, address, out var parent, out var chainError))
         {
             diagnostics.Add(new(entry, $"skipped: {chainError}"));
@@ -94,6 +89,14 @@ public sealed partial class SysfsReader
         }
 
         var reader = new AttributeReader(dir, diagnostics);
+        // Checked only when the first attribute is missing: a stat per function is a tenth of discovery time.
+        var vendorText = reader.Text("vendor");
+        if (vendorText is null && !Directory.Exists(dir))
+        {
+            diagnostics.Add(new(entry, $"skipped: link target '{target}' does not exist"));
+            return null;
+        }
+        var vendor = reader.Hex("vendor", 0xFFFF, vendorText);
         var classCode = reader.Hex("class", 0xFFFFFF);
         var config = reader.Config();
         DeviceKind kind = DeviceKind.Endpoint;
@@ -113,18 +116,21 @@ public sealed partial class SysfsReader
             Parent = parent,
             Kind = kind,
             KindSource = kindSource,
-            Vendor = reader.Hex("vendor", 0xFFFF),
+            Vendor = vendor,
             Device = reader.Hex("device", 0xFFFF),
             ClassCode = classCode,
-            SubsystemVendor = reader.Hex("subsystem_vendor", 0xFFFF, optional: true),
-            SubsystemDevice = reader.Hex("subsystem_device", 0xFFFF, optional: true),
-            Revision = reader.Hex("revision", 0xFF, optional: true),
+            // The kernel read these from the same config registers at enumeration (a test holds the captures to it);
+            // the attribute files are the fallback when config space is not readable.
+            SubsystemVendor = config.SubsystemVendor ?? reader.Hex("subsystem_vendor", 0xFFFF, optional: true),
+            SubsystemDevice = config.SubsystemDevice ?? reader.Hex("subsystem_device", 0xFFFF, optional: true),
+            Revision = config.Revision ?? reader.Hex("revision", 0xFF, optional: true),
             NumaNode = reader.NumaNode(),
             AcsControl = config.AcsControl,
             AcsRedirect = config.AcsRedirect,
-            Link = reader.Link(),
-            Driver = SysfsFiles.ReadLinkName(Path.Combine(dir, "driver")),
-            IommuGroup = SysfsFiles.ReadLinkName(Path.Combine(dir, "iommu_group")),
+            // Linux shows link attributes for PCIe functions only.
+            Link = config.HeaderReadable && config.PcieType is null ? null : reader.Link(),
+            Driver = reader.LinkName("driver"),
+            IommuGroup = reader.LinkName("iommu_group"),
             PhysFn = reader.PhysFn(),
             Label = classCode is { } c ? PciClassNames.Describe(c) : null,
             P2pMem = reader.P2pMem(),
@@ -207,10 +213,15 @@ public sealed partial class SysfsReader
     /// <summary>Reads one function's attributes, turning every problem into a diagnostic.</summary>
     private sealed class AttributeReader(string dir, List<TopologyDiagnostic> diagnostics)
     {
-        public int? Hex(string attribute, int max, bool optional = false)
+        public string? Text(string attribute) => SysfsFiles.ReadText(Path.Combine(dir, attribute));
+
+        public string? LinkName(string attribute) => SysfsFiles.ReadLinkName(Path.Combine(dir, attribute));
+
+        public int? Hex(string attribute, int max, bool optional = false) => Hex(attribute, max, Text(attribute), optional);
+
+        public int? Hex(string attribute, int max, string? text, bool optional = false)
         {
             var path = Path.Combine(dir, attribute);
-            var text = SysfsFiles.ReadText(path);
             if (text is null)
             {
                 if (!optional)
@@ -231,7 +242,7 @@ public sealed partial class SysfsReader
         public int NumaNode()
         {
             var path = Path.Combine(dir, "numa_node");
-            var text = SysfsFiles.ReadText(path);
+            var text = Text("numa_node");
             if (text is null)
             {
                 return -1;
@@ -256,7 +267,7 @@ public sealed partial class SysfsReader
         private double? Speed(string attribute)
         {
             var path = Path.Combine(dir, attribute);
-            var text = SysfsFiles.ReadText(path);
+            var text = Text(attribute);
             if (text is null || text.StartsWith("Unknown", StringComparison.OrdinalIgnoreCase))
             {
                 return null;
@@ -273,7 +284,7 @@ public sealed partial class SysfsReader
         private int? Width(string attribute)
         {
             var path = Path.Combine(dir, attribute);
-            var text = SysfsFiles.ReadText(path);
+            var text = Text(attribute);
             if (text is null)
             {
                 return null;
@@ -289,28 +300,28 @@ public sealed partial class SysfsReader
         public PciConfigSpace Config()
         {
             var path = Path.Combine(dir, "config");
-            var bytes = SysfsFiles.ReadBytes(path, 4096);
-            if (bytes is null)
+            // 4097: a full 4 KiB comes back as a short read, sparing the read that returns 0.
+            var read = SysfsFiles.ReadBytes(path, 4097, bytes => (Config: PciConfigSpace.Parse(bytes), bytes.Length));
+            if (read is not { } r)
             {
                 diagnostics.Add(new(path, "missing or unreadable; kind inferred, ACS unknown (assumed off)"));
                 return default;
             }
-            var config = PciConfigSpace.Parse(bytes);
-            if (!config.HeaderReadable)
+            if (!r.Config.HeaderReadable)
             {
-                diagnostics.Add(new(path, $"only {bytes.Length} bytes, too short for a config header; kind inferred, ACS unknown (assumed off)"));
+                diagnostics.Add(new(path, $"only {r.Length} bytes, too short for a config header; kind inferred, ACS unknown (assumed off)"));
             }
-            else if (bytes.Length <= 64)
+            else if (r.Length <= 64)
             {
                 diagnostics.Add(new(path, "only 64 bytes readable (not root?); kind inferred, ACS unknown (assumed off)"));
             }
-            return config;
+            return r.Config;
         }
 
         public PciAddress? PhysFn()
         {
             var path = Path.Combine(dir, "physfn");
-            var name = SysfsFiles.ReadLinkName(path);
+            var name = LinkName("physfn");
             if (name is null)
             {
                 return null;
@@ -327,11 +338,12 @@ public sealed partial class SysfsReader
         public P2pMem? P2pMem()
         {
             var pdir = Path.Combine(dir, "p2pmem");
-            if (!Directory.Exists(pdir))
+            var sizeText = SysfsFiles.ReadText(Path.Combine(pdir, "size"));
+            if (sizeText is null && !Directory.Exists(pdir))
             {
                 return null;
             }
-            var size = Decimal(Path.Combine(pdir, "size"));
+            var size = Decimal(Path.Combine(pdir, "size"), sizeText);
             var available = Decimal(Path.Combine(pdir, "available"));
             var publishedPath = Path.Combine(pdir, "published");
             var publishedText = SysfsFiles.ReadText(publishedPath);
@@ -358,9 +370,9 @@ public sealed partial class SysfsReader
             return new P2pMem(size.Value, available.Value, published.Value);
         }
 
-        private long? Decimal(string path)
+        private long? Decimal(string path, string? text = null)
         {
-            var text = SysfsFiles.ReadText(path);
+            text ??= SysfsFiles.ReadText(path);
             if (text is null)
             {
                 diagnostics.Add(new(path, "missing or unreadable; pool ignored"));

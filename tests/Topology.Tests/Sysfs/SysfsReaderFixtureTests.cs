@@ -139,4 +139,33 @@ public class SysfsReaderFixtureTests
         var diagnostic = Assert.Single(topology.Diagnostics);
         Assert.EndsWith("proc/cpuinfo", diagnostic.Source, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [MemberData(nameof(Captures))]
+    public void Revision_and_subsystem_ids_from_config_space_equal_the_kernels_attribute_files(string capture)
+    {
+        // The reader takes these from config space (three fewer files per function); hold it to the kernel's view.
+        var topology = new SysfsReader(Fixtures.Sysfs(capture)).Read();
+        foreach (var f in topology.Functions)
+        {
+            var dir = Path.Combine(Fixtures.Sysfs(capture), "sys", "bus", "pci", "devices", f.Address.ToString());
+            var target = File.ReadAllText(dir);
+            var attributes = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(dir)!, target));
+            int Attr(string name) => Convert.ToInt32(File.ReadAllText(Path.Combine(attributes, name)).Trim(), 16);
+            Assert.True(Attr("revision") == f.Revision, $"{capture} {f.Address} revision");
+            Assert.True(Attr("subsystem_vendor") == f.SubsystemVendor, $"{capture} {f.Address} subsystem_vendor {f.SubsystemVendor:x4}");
+            Assert.True(Attr("subsystem_device") == f.SubsystemDevice, $"{capture} {f.Address} subsystem_device {f.SubsystemDevice:x4}");
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Captures))]
+    public void Conventional_pci_functions_have_no_link(string capture)
+    {
+        var topology = new SysfsReader(Fixtures.Sysfs(capture)).Read();
+        Assert.Null(topology.Get("0000:00:1f.2").Link);
+        Assert.Null(topology.Get("0000:00:00.0").Link);
+        var port = topology.Get("0000:00:02.0").Link!;
+        Assert.Equal(new Orchestrator.Topology.Model.LinkInfo(2.5, 1, 16.0, 32), port);
+    }
 }
