@@ -13,13 +13,8 @@ namespace Orchestrator.Topology.P2p;
 /// </summary>
 public sealed class P2pRules
 {
-    private readonly int[] up;
-    private readonly int[] depth;
-    private readonly int[] top;
-    private readonly int[] hostBridgeOf;
-    private readonly int[] acsFromRoot;
-    private readonly bool[] acs;
-    private readonly int[] ancestorStart;
+    // Everything a verdict reads about one function, in one struct: one cache line per function on the hot path.
+    private readonly PathNode[] nodes;
     private readonly int[] ancestors;
     private readonly bool[] bridgeAllowedSame;
     private readonly bool[] bridgeAllowedAcross;
@@ -31,21 +26,16 @@ public sealed class P2pRules
         CpuSupportsP2p = topology.Cpu.IsAmdZen;
         var functions = topology.Functions;
         var n = functions.Count;
-        up = new int[n];
-        depth = new int[n];
-        top = new int[n];
-        hostBridgeOf = new int[n];
-        acsFromRoot = new int[n];
-        acs = new bool[n];
-        ancestorStart = new int[n + 1];
+        nodes = new PathNode[n];
+        var ancestorStart = new int[n + 1];
 
         for (var i = 0; i < n; i++)
         {
             // pci_upstream_bridge(): a VF's upstream bridge is its PF's.
             var f = functions[i];
             var upstreamOf = f.PhysFn is { } pf ? topology.Find(pf)! : f;
-            up[i] = upstreamOf.Parent is { } parent ? topology.IndexOf(parent) : -1;
-            acs[i] = f.AcsRedirect;
+            nodes[i].Up = upstreamOf.Parent is { } parent ? topology.IndexOf(parent) : -1;
+            nodes[i].Acs = f.AcsRedirect;
         }
         var order = Enumerable.Range(0, n).ToArray();
         var depthKnown = new bool[n];
@@ -53,20 +43,24 @@ public sealed class P2pRules
         {
             Depth(i, depthKnown);
         }
-        Array.Sort(order, (a, b) => depth[a].CompareTo(depth[b]));
+        Array.Sort(order, (a, b) => nodes[a].Depth.CompareTo(nodes[b].Depth));
         foreach (var i in order)
         {
-            top[i] = up[i] < 0 ? i : top[up[i]];
-            acsFromRoot[i] = (up[i] < 0 ? 0 : acsFromRoot[up[i]]) + (acs[i] ? 1 : 0);
+            nodes[i].Top = nodes[i].Up < 0 ? i : nodes[nodes[i].Up].Top;
+            nodes[i].AcsFromRoot = (nodes[i].Up < 0 ? 0 : nodes[nodes[i].Up].AcsFromRoot) + (nodes[i].Acs ? 1 : 0);
         }
         for (var i = 0; i < n; i++)
         {
-            ancestorStart[i + 1] = ancestorStart[i] + depth[i] + 1;
+            ancestorStart[i + 1] = ancestorStart[i] + nodes[i].Depth + 1;
         }
         ancestors = new int[ancestorStart[n]];
         for (var i = 0; i < n; i++)
         {
-            for (int x = i, d = depth[i]; x >= 0; x = up[x], d--)
+            nodes[i].AncestorStart = ancestorStart[i];
+        }
+        for (var i = 0; i < n; i++)
+        {
+            for (int x = i, d = nodes[i].Depth; x >= 0; x = nodes[x].Up, d--)
             {
                 ancestors[ancestorStart[i] + d] = x;
             }
@@ -84,7 +78,7 @@ public sealed class P2pRules
         var bridgeIndex = bridges.Select((b, idx) => (b.Root, idx)).ToDictionary(x => x.Root, x => x.idx);
         for (var i = 0; i < n; i++)
         {
-            hostBridgeOf[i] = bridgeIndex[functions[top[i]].Address.BusId];
+            nodes[i].HostBridge = bridgeIndex[functions[nodes[i].Top].Address.BusId];
         }
     }
 
@@ -94,7 +88,7 @@ public sealed class P2pRules
     /// <summary>Linux <c>cpu_supports_p2pdma</c>: AMD Zen or newer routes any pair through the host bridge.</summary>
     public bool CpuSupportsP2p { get; }
 
-    public int Count => up.Length;
+    public int Count => nodes.Length;
 
     public int IndexOf(PciAddress address) => Topology.IndexOf(address);
 
@@ -109,22 +103,22 @@ public sealed class P2pRules
     /// </summary>
     public P2pVerdict Verdict(int provider, int client)
     {
-        var dp = depth[provider];
-        var dc = depth[client];
-        if (top[provider] != top[client])
+        var dp = nodes[provider].Depth;
+        var dc = nodes[client].Depth;
+        if (nodes[provider].Top != nodes[client].Top)
         {
             return new P2pVerdict(HostBridgeRoute(provider, client), dp + 1 + dc + 1, false, -1);
         }
         var d = Math.Min(dp, dc);
-        var rowP = ancestorStart[provider];
-        var rowC = ancestorStart[client];
+        var rowP = nodes[provider].AncestorStart;
+        var rowC = nodes[client].AncestorStart;
         while (ancestors[rowP + d] != ancestors[rowC + d])
         {
             d--;
         }
         var common = ancestors[rowP + d];
-        var acsProviderSide = acsFromRoot[provider] - acsFromRoot[common] + (acs[common] ? 1 : 0);
-        var acsClientSide = acsFromRoot[client] - acsFromRoot[common];
+        var acsProviderSide = nodes[provider].AcsFromRoot - nodes[common].AcsFromRoot + (nodes[common].Acs ? 1 : 0);
+        var acsClientSide = nodes[client].AcsFromRoot - nodes[common].AcsFromRoot;
         var distance = dp - d + dc - d;
         if (acsProviderSide + acsClientSide == 0)
         {
@@ -139,8 +133,8 @@ public sealed class P2pRules
         {
             return MapType.ThruHostBridge;
         }
-        var hp = hostBridgeOf[provider];
-        var hc = hostBridgeOf[client];
+        var hp = nodes[provider].HostBridge;
+        var hc = nodes[client].HostBridge;
         var allowed = hp == hc ? bridgeAllowedSame[hp] : bridgeAllowedAcross[hp] && bridgeAllowedAcross[hc];
         return allowed ? MapType.ThruHostBridge : MapType.NotSupported;
     }
@@ -179,22 +173,22 @@ public sealed class P2pRules
         {
             return P2pLevel.X;
         }
-        if (top[a] != top[b])
+        if (nodes[a].Top != nodes[b].Top)
         {
-            if (hostBridgeOf[a] == hostBridgeOf[b])
+            if (nodes[a].HostBridge == nodes[b].HostBridge)
             {
                 return P2pLevel.PHB;
             }
-            var na = Topology.HostBridges[hostBridgeOf[a]].NumaNode;
-            var nb = Topology.HostBridges[hostBridgeOf[b]].NumaNode;
+            var na = Topology.HostBridges[nodes[a].HostBridge].NumaNode;
+            var nb = Topology.HostBridges[nodes[b].HostBridge].NumaNode;
             return na >= 0 && nb >= 0 && na != nb ? P2pLevel.SYS : P2pLevel.NODE;
         }
-        var d = Math.Min(depth[a], depth[b]);
-        while (ancestors[ancestorStart[a] + d] != ancestors[ancestorStart[b] + d])
+        var d = Math.Min(nodes[a].Depth, nodes[b].Depth);
+        while (ancestors[nodes[a].AncestorStart + d] != ancestors[nodes[b].AncestorStart + d])
         {
             d--;
         }
-        var common = ancestors[ancestorStart[a] + d];
+        var common = ancestors[nodes[a].AncestorStart + d];
         var units = 0;
         units += BridgeUnitsBelow(a, common);
         units += BridgeUnitsBelow(b, common);
@@ -210,11 +204,11 @@ public sealed class P2pRules
     {
         var units = 0;
         var functions = Topology.Functions;
-        for (var e = up[x]; e >= 0 && e != common; e = up[e])
+        for (var e = nodes[x].Up; e >= 0 && e != common; e = nodes[e].Up)
         {
             // A downstream port is part of the switch its upstream port already counts for.
-            var partOfSwitch = functions[e].Kind == DeviceKind.SwitchDownstream && up[e] >= 0
-                && functions[up[e]].Kind == DeviceKind.SwitchUpstream;
+            var partOfSwitch = functions[e].Kind == DeviceKind.SwitchDownstream && nodes[e].Up >= 0
+                && functions[nodes[e].Up].Kind == DeviceKind.SwitchUpstream;
             if (!partOfSwitch)
             {
                 units++;
@@ -260,7 +254,7 @@ public sealed class P2pRules
             {
                 reason.Append(CpuSupportsP2p
                     ? $"routed through the host bridge: {Topology.Cpu.Vendor} family {Topology.Cpu.Family} (AMD Zen or newer) supports it"
-                    : $"routed through allow-listed host bridge{(hostBridgeOf[provider] == hostBridgeOf[client] ? string.Empty : "s")} {HostBridgeNames(provider, client)}");
+                    : $"routed through allow-listed host bridge{(nodes[provider].HostBridge == nodes[client].HostBridge ? string.Empty : "s")} {HostBridgeNames(provider, client)}");
                 if (!CpuSupportsP2p && UsesOperatorEntry(provider, client))
                 {
                     reason.Append("; warning: ").Append(HostBridgeAllowList.OperatorEntryWarning);
@@ -275,9 +269,9 @@ public sealed class P2pRules
     {
         var list = new List<PciAddress>();
         var functions = Topology.Functions;
-        for (var e = provider; e >= 0; e = up[e])
+        for (var e = provider; e >= 0; e = nodes[e].Up)
         {
-            if (acs[e])
+            if (nodes[e].Acs)
             {
                 list.Add(functions[e].Address);
             }
@@ -286,9 +280,9 @@ public sealed class P2pRules
                 break;
             }
         }
-        for (var e = client; e >= 0 && e != common; e = up[e])
+        for (var e = client; e >= 0 && e != common; e = nodes[e].Up)
         {
-            if (acs[e])
+            if (nodes[e].Acs)
             {
                 list.Add(functions[e].Address);
             }
@@ -298,8 +292,8 @@ public sealed class P2pRules
 
     private string HostBridgeNames(int provider, int client)
     {
-        var bp = Topology.HostBridges[hostBridgeOf[provider]];
-        var bc = Topology.HostBridges[hostBridgeOf[client]];
+        var bp = Topology.HostBridges[nodes[provider].HostBridge];
+        var bc = Topology.HostBridges[nodes[client].HostBridge];
         return bp == bc ? Describe(bp) : $"{Describe(bp)} and {Describe(bc)}";
     }
 
@@ -308,9 +302,9 @@ public sealed class P2pRules
 
     private string HostBridgeDetail(int provider, int client)
     {
-        var same = hostBridgeOf[provider] == hostBridgeOf[client];
+        var same = nodes[provider].HostBridge == nodes[client].HostBridge;
         var parts = new List<string>();
-        foreach (var bi in same ? new[] { hostBridgeOf[provider] } : new[] { hostBridgeOf[provider], hostBridgeOf[client] })
+        foreach (var bi in same ? new[] { nodes[provider].HostBridge } : new[] { nodes[provider].HostBridge, nodes[client].HostBridge })
         {
             var bridge = Topology.HostBridges[bi];
             var (judgement, _) = AllowList.Judge(bridge);
@@ -328,8 +322,8 @@ public sealed class P2pRules
     }
 
     private bool UsesOperatorEntry(int provider, int client)
-        => AllowList.Judge(Topology.HostBridges[hostBridgeOf[provider]]).Entry?.OperatorAdded == true
-           || AllowList.Judge(Topology.HostBridges[hostBridgeOf[client]]).Entry?.OperatorAdded == true;
+        => AllowList.Judge(Topology.HostBridges[nodes[provider].HostBridge]).Entry?.OperatorAdded == true
+           || AllowList.Judge(Topology.HostBridges[nodes[client].HostBridge]).Entry?.OperatorAdded == true;
 
     /// <summary>The index of a function, or an error naming the host and the unknown address.</summary>
     public int RequireIndex(PciAddress address)
@@ -339,16 +333,27 @@ public sealed class P2pRules
     }
 
     /// <summary>Upstream element of a function in the kernel's sense (-1 on a root bus).</summary>
-    public int Upstream(int index) => up[index];
+    public int Upstream(int index) => nodes[index].Up;
 
     private int Depth(int i, bool[] known)
     {
         if (known[i])
         {
-            return depth[i];
+            return nodes[i].Depth;
         }
-        depth[i] = up[i] < 0 ? 0 : Depth(up[i], known) + 1;
+        nodes[i].Depth = nodes[i].Up < 0 ? 0 : Depth(nodes[i].Up, known) + 1;
         known[i] = true;
-        return depth[i];
+        return nodes[i].Depth;
+    }
+
+    private struct PathNode
+    {
+        public int Up;
+        public int Depth;
+        public int Top;
+        public int HostBridge;
+        public int AcsFromRoot;
+        public int AncestorStart;
+        public bool Acs;
     }
 }
