@@ -1,17 +1,9 @@
+using Orchestrator.Protocol.Node;
+
 namespace Orchestrator.Node.Pools;
 
-/// <summary>How a free extent is chosen.</summary>
-public enum FitStrategy
-{
-    /// <summary>The lowest address that fits: the kernel's <c>gen_pool_first_fit</c>.</summary>
-    FirstFit,
-
-    /// <summary>The smallest free extent that fits, keeping big extents for big requests.</summary>
-    BestFit,
-}
-
 /// <summary>One buffer: a contiguous extent of the pool, in bytes.</summary>
-public sealed record Extent(string AllocationId, long Offset, long Length, long RequestedBytes, long Alignment);
+public sealed record Extent(string AllocationId, long Offset, long Length, long RequestedBytes, long AlignmentBytes);
 
 /// <summary>The outcome of an allocation: the extent, or why not.</summary>
 public sealed record AllocationResult(Extent? Extent, bool AlreadyHeld, string? Refusal)
@@ -93,9 +85,9 @@ public sealed class ExtentAllocator
     {
         if (allocations.TryGetValue(allocationId, out var held))
         {
-            return held.RequestedBytes == sizeBytes && held.Alignment == alignmentBytes
+            return held.RequestedBytes == sizeBytes && held.AlignmentBytes == alignmentBytes
                 ? new AllocationResult(held, true, null)
-                : new AllocationResult(null, false, $"allocation '{allocationId}' already holds {held.RequestedBytes} bytes at offset {held.Offset} (alignment {held.Alignment}); asked for {sizeBytes} bytes with alignment {alignmentBytes}");
+                : new AllocationResult(null, false, $"allocation '{allocationId}' already holds {held.RequestedBytes} bytes at offset {held.Offset} (alignment {held.AlignmentBytes}); asked for {sizeBytes} bytes with alignment {alignmentBytes}");
         }
         if (Validate(sizeBytes, alignmentBytes) is { } invalid)
         {

@@ -3,71 +3,71 @@ namespace Orchestrator.Protocol.Topology;
 /// <summary>
 /// The topology file schema (YAML or JSON) and the JSON shape of <c>p2pctl topo tree --json</c>.
 /// Ids are hex strings (optional <c>0x</c>); kinds are camelCase names (<see cref="DeviceKindNames"/>).
-/// Mutable setters because YamlDotNet and System.Text.Json both bind through them.
+/// Init-only setters: YamlDotNet and System.Text.Json both bind through them.
 /// </summary>
-public sealed class TopologyDocument
+public sealed record TopologyDocument
 {
-    public string? Host { get; set; }
-    public CpuDocument? Cpu { get; set; }
-    public List<HostBridgeDocument>? HostBridges { get; set; }
-    public List<FunctionDocument>? Functions { get; set; }
-    public List<DiagnosticDocument>? Diagnostics { get; set; }
+    public string? Host { get; init; }
+    public CpuDocument? Cpu { get; init; }
+    public List<HostBridgeDocument>? HostBridges { get; init; }
+    public List<FunctionDocument>? Functions { get; init; }
+    public List<DiagnosticDocument>? Diagnostics { get; init; }
 }
 
-public sealed class CpuDocument
+public sealed record CpuDocument
 {
-    public string? Vendor { get; set; }
-    public int? Family { get; set; }
+    public string? Vendor { get; init; }
+    public int? Family { get; init; }
 }
 
-public sealed class HostBridgeDocument
+public sealed record HostBridgeDocument
 {
-    public string? Root { get; set; }
-    public int? NumaNode { get; set; }
-    public string? FirstFunction { get; set; }
-    public string? Vendor { get; set; }
-    public string? Device { get; set; }
+    public string? Root { get; init; }
+    public int? NumaNode { get; init; }
+    public string? FirstFunction { get; init; }
+    public string? Vendor { get; init; }
+    public string? Device { get; init; }
 }
 
-public sealed class FunctionDocument
+public sealed record FunctionDocument
 {
-    public string? Address { get; set; }
-    public string? Parent { get; set; }
-    public string? Kind { get; set; }
-    public string? Vendor { get; set; }
-    public string? Device { get; set; }
-    public string? Class { get; set; }
-    public string? SubsystemVendor { get; set; }
-    public string? SubsystemDevice { get; set; }
-    public string? Revision { get; set; }
-    public string? Label { get; set; }
-    public int? NumaNode { get; set; }
-    public bool? AcsRedirect { get; set; }
-    public LinkDocument? Link { get; set; }
-    public P2pMemDocument? P2pmem { get; set; }
-    public string? Physfn { get; set; }
-    public string? Driver { get; set; }
-    public string? IommuGroup { get; set; }
+    public string? Address { get; init; }
+    public string? Parent { get; init; }
+    public string? Kind { get; init; }
+    public string? Vendor { get; init; }
+    public string? Device { get; init; }
+    public string? Class { get; init; }
+    public string? SubsystemVendor { get; init; }
+    public string? SubsystemDevice { get; init; }
+    public string? Revision { get; init; }
+    public string? Label { get; init; }
+    public int? NumaNode { get; init; }
+    public bool? AcsRedirect { get; init; }
+    public LinkDocument? Link { get; init; }
+    public P2pMemDocument? P2pmem { get; init; }
+    public string? Physfn { get; init; }
+    public string? Driver { get; init; }
+    public string? IommuGroup { get; init; }
 }
 
-public sealed class LinkDocument
+public sealed record LinkDocument
 {
     /// <summary>GT/s.</summary>
-    public double? Speed { get; set; }
-    public int? Width { get; set; }
-    public double? MaxSpeed { get; set; }
-    public int? MaxWidth { get; set; }
+    public double? Speed { get; init; }
+    public int? Width { get; init; }
+    public double? MaxSpeed { get; init; }
+    public int? MaxWidth { get; init; }
 }
 
-public sealed class P2pMemDocument
+public sealed record P2pMemDocument
 {
-    public long Size { get; set; }
-    public long Available { get; set; }
-    public bool Published { get; set; }
+    public long Size { get; init; }
+    public long Available { get; init; }
+    public bool Published { get; init; }
 }
 
-public sealed class DiagnosticDocument
+public sealed record DiagnosticDocument
 {
-    public string? Source { get; set; }
-    public string? Message { get; set; }
+    public string? Source { get; init; }
+    public string? Message { get; init; }
 }

@@ -1,4 +1,5 @@
 using Orchestrator.Node.Pools;
+using Orchestrator.Protocol.Node;
 
 namespace Orchestrator.Node.Tests.Pools;
 

@@ -1,0 +1,137 @@
+using Akka.Actor;
+using Akka.Event;
+using Orchestrator.Node.Nvmet;
+using Orchestrator.Node.Pools;
+using Orchestrator.Protocol;
+using Orchestrator.Protocol.Node;
+using Orchestrator.Topology.Files;
+using Orchestrator.Topology.Model;
+
+namespace Orchestrator.Node.Agent;
+
+/// <summary>
+/// The node agent of one host (ARCHITECTURE §7.1): discovers the topology at start and on <see cref="Rescan"/>,
+/// runs one <see cref="PoolActor"/> per provider the kernel registered (<c>p2pmem/size</c> &gt; 0), forwards
+/// allocate and free to them, reports the host snapshot, and applies placements to nvmet.
+/// </summary>
+public sealed class HostAgent : ReceiveActor
+{
+    private readonly TopologySource source;
+    private readonly int snapshotEvery;
+    private readonly NvmetApplier nvmet;
+    private readonly ILoggingAdapter log = Context.GetLogger();
+    private readonly Dictionary<string, IActorRef> pools = new(StringComparer.Ordinal);
+    private HostTopology topology;
+
+    public HostAgent(HostTopology initial, TopologySource source, int snapshotEvery, NvmetApplier nvmet)
+    {
+        topology = initial;
+        this.source = source;
+        this.snapshotEvery = snapshotEvery;
+        this.nvmet = nvmet;
+
+        Receive<AllocateBuffer>(m => ToPool(m.Provider, m.AllocationId, pool => pool.Forward(m with { Provider = Normalize(m.Provider) })));
+        Receive<FreeBuffer>(m => ToPool(m.Provider, m.AllocationId, pool => pool.Forward(m with { Provider = Normalize(m.Provider) })));
+        Receive<GetHostSnapshot>(_ => Snapshot());
+        ReceiveAsync<Rescan>(async _ =>
+        {
+            var sender = Sender;
+            sender.Tell(await RescanAsync());
+        });
+        Receive<ApplyNvmet>(m => Sender.Tell(nvmet.Apply(m)));
+        Receive<ReleaseNvmet>(m => Sender.Tell(nvmet.Release(m)));
+    }
+
+    public string Host => topology.Host;
+
+    public static Props Props(HostTopology initial, TopologySource source, int snapshotEvery, NvmetApplier nvmet)
+        => Akka.Actor.Props.Create(() => new HostAgent(initial, source, snapshotEvery, nvmet));
+
+    protected override void PreStart()
+    {
+        StartPools();
+        log.Info("host {0}: {1} functions from {2}, {3} p2pmem pools: {4}", Host, topology.Functions.Count, source.Describe, pools.Count,
+            string.Join(", ", topology.Providers.Select(p => $"{p.Address} {p.P2pMem!.Size} bytes ({p.P2pMem.Available} available, {(p.P2pMem.Published ? "published" : "unpublished")})")));
+        foreach (var d in topology.Diagnostics)
+        {
+            log.Warning("host {0}: discovery: {1}", Host, d);
+        }
+    }
+
+    private void StartPools()
+    {
+        foreach (var provider in topology.Providers)
+        {
+            var bdf = provider.Address.ToString();
+            var kernel = new KernelPoolState(provider.P2pMem!.Size, provider.P2pMem.Available, provider.P2pMem.Published);
+            if (pools.TryGetValue(bdf, out var existing))
+            {
+                existing.Tell(kernel);
+                continue;
+            }
+            pools[bdf] = Context.ActorOf(PoolActor.Props(Host, bdf, kernel, snapshotEvery), "pool-" + bdf.Replace(':', '_'));
+        }
+    }
+
+    private async Task<RescanCompleted> RescanAsync()
+    {
+        HostTopology fresh;
+        try
+        {
+            fresh = source.Discover();
+        }
+        catch (TopologyException e)
+        {
+            // The last good view stays; every pool and its buffers are untouched.
+            log.Error("host {0}: rescan failed, keeping the previous topology: {1}", Host, e.Message);
+            return new RescanCompleted(Host, [.. pools.Keys], [], [], e.Message);
+        }
+        var vanished = pools.Keys.Where(p => fresh.Find(PciAddress.Parse(p))?.P2pMem is not { Size: > 0 }).ToList();
+        foreach (var bdf in vanished)
+        {
+            // A provider the kernel no longer lists keeps its books (nothing is forgotten) but can take nothing new.
+            pools[bdf].Tell(new KernelPoolState(0, 0, false));
+        }
+        topology = fresh;
+        StartPools();
+        var overcommitted = new List<string>();
+        foreach (var (bdf, pool) in pools)
+        {
+            var status = await pool.Ask<PoolStatus>(GetPoolStatus.Instance, TimeSpan.FromSeconds(10));
+            if (status.Overcommitted)
+            {
+                overcommitted.Add(bdf);
+                log.Warning("host {0}: pool {1} overcommitted: kernel available {2} bytes, we hold {3}", Host, bdf, status.KernelAvailableBytes, status.CapacityBytes - status.AvailableBytes);
+            }
+        }
+        foreach (var d in fresh.Diagnostics)
+        {
+            log.Warning("host {0}: rescan: {1}", Host, d);
+        }
+        return new RescanCompleted(Host, [.. pools.Keys], overcommitted,
+            fresh.Diagnostics.Select(d => new Protocol.Topology.DiagnosticDocument { Source = d.Source, Message = d.Message }).ToList(), null);
+    }
+
+    private void Snapshot()
+    {
+        var sender = Sender;
+        var document = TopologyDocumentMapper.ToDocument(topology, withDiagnostics: true);
+        var asks = pools.Values.Select(p => p.Ask<PoolStatus>(GetPoolStatus.Instance, TimeSpan.FromSeconds(10))).ToList();
+        var host = Host;
+        Task.WhenAll(asks).PipeTo(sender, success: statuses => new HostSnapshot(host, document, statuses.OrderBy(s => s.Provider, StringComparer.Ordinal).ToList()));
+    }
+
+    private void ToPool(string provider, string allocationId, Action<IActorRef> forward)
+    {
+        var bdf = Normalize(provider);
+        if (pools.TryGetValue(bdf, out var pool))
+        {
+            forward(pool);
+            return;
+        }
+        Sender.Tell(new BufferRefused(Host, provider, allocationId, RefusalReason.UnknownProvider,
+            $"host {Host} has no p2pmem pool on provider '{provider}' (pools: {(pools.Count == 0 ? "none" : string.Join(", ", pools.Keys))})"));
+    }
+
+    private static string Normalize(string provider) => PciAddress.TryParse(provider, out var a) ? a.ToString() : provider;
+}

@@ -1,0 +1,64 @@
+using Akka.Cluster.Hosting;
+using Akka.Hosting;
+using Akka.Logger.Serilog;
+using Akka.Persistence.Sql.Hosting;
+using Akka.Remote.Hosting;
+using LinqToDB;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Orchestrator.Node.Agent;
+using Orchestrator.Node.Nvmet;
+using Orchestrator.Protocol;
+using Orchestrator.Protocol.Serialization;
+using Orchestrator.Topology.Model;
+using Serilog;
+
+namespace Orchestrator.Node.Hosting;
+
+/// <summary>
+/// Composes a node process: discovers the host, then an ActorSystem with remoting (and clustering with role
+/// <c>node</c> when seeds are set), Akka.Persistence.Sql (SQLite file or PostgreSQL), our protocol serializer
+/// bound to every <see cref="IProtocolMessage"/> with strict serialization, Serilog, and the <see cref="HostAgent"/>.
+/// </summary>
+public static class NodeHost
+{
+    public const string SystemName = "orchestrator";
+    public const string AgentName = "host-agent";
+
+    /// <summary>Builds the host; discovery errors surface here as a <see cref="TopologyException"/> naming the input.</summary>
+    public static IHost Build(NodeOptions options, Action<HostApplicationBuilder>? configure = null)
+    {
+        var source = new TopologySource(options.Topology is null ? options.SysfsRoot ?? "/" : null, options.Topology, options.Host);
+        var topology = source.Discover();
+        var host = topology.Host;
+        var builder = Host.CreateApplicationBuilder();
+        builder.Services.AddSerilog();
+        builder.Services.AddSingleton(topology);
+        builder.Services.AddAkka(SystemName, akka =>
+        {
+            akka.ConfigureLoggers(loggers =>
+            {
+                loggers.ClearLoggers();
+                loggers.AddLogger<SerilogLogger>();
+            });
+            akka.WithRemoting(options.Bind, options.Port);
+            if (options.Seeds.Count > 0)
+            {
+                akka.WithClustering(new ClusterOptions { Roles = ["node"], SeedNodes = [.. options.Seeds] });
+            }
+            akka.WithSqlPersistence(
+                options.IsPostgres ? options.Journal! : options.SqliteConnectionString(host),
+                options.IsPostgres ? ProviderName.PostgreSQL15 : ProviderName.SQLiteMS);
+            akka.WithCustomSerializer("protocol", [typeof(IProtocolMessage)], system => new ProtocolSerializer(system));
+            akka.WithStrictSerialization(true);
+            akka.WithActors((system, registry) =>
+            {
+                var nvmet = new NvmetApplier(options.ConfigfsRoot, options.NvmetApply);
+                var agent = system.ActorOf(HostAgent.Props(topology, source, options.SnapshotEvery, nvmet), AgentName);
+                registry.Register<HostAgent>(agent);
+            });
+        });
+        configure?.Invoke(builder);
+        return builder.Build();
+    }
+}

@@ -1,0 +1,46 @@
+namespace Orchestrator.Node.Hosting;
+
+/// <summary>
+/// Node settings (section <c>Orchestrator:Node</c>, environment <c>Orchestrator__Node__…</c>, or the command-line
+/// switches of <see cref="NodeProgram.Switches"/>); seeds come from <c>Orchestrator:Cluster:Seeds</c>.
+/// </summary>
+public sealed class NodeOptions
+{
+    /// <summary>Host name; default: the topology's (sysfs: the machine's name; topology file: its <c>host</c>).</summary>
+    public string? Host { get; set; }
+
+    /// <summary>The sysfs root to discover from (default <c>/</c>).</summary>
+    public string? SysfsRoot { get; set; }
+
+    /// <summary>A topology file to simulate a host from, instead of sysfs.</summary>
+    public string? Topology { get; set; }
+
+    /// <summary>A SQLite file path (default <c>data/node-&lt;host&gt;.db</c>) or a PostgreSQL connection string (<c>Host=…</c>).</summary>
+    public string? Journal { get; set; }
+
+    public bool NvmetApply { get; set; }
+
+    public string ConfigfsRoot { get; set; } = "/sys/kernel/config";
+
+    /// <summary>Snapshot a pool every N journaled events.</summary>
+    public int SnapshotEvery { get; set; } = 1000;
+
+    /// <summary>Address to bind Akka remoting to.</summary>
+    public string Bind { get; set; } = "127.0.0.1";
+
+    /// <summary>Remoting port; 0 picks a free one.</summary>
+    public int Port { get; set; } = 4054;
+
+    /// <summary>Seed nodes (<c>akka.tcp://orchestrator@host:port</c>); none: run standalone.</summary>
+    public List<string> Seeds { get; set; } = [];
+
+    public bool IsPostgres => Journal is { } j && j.Contains("Host=", StringComparison.OrdinalIgnoreCase);
+
+    public string SqliteConnectionString(string host)
+    {
+        var path = Journal ?? Path.Combine("data", $"node-{host}.db");
+        var full = Path.GetFullPath(path);
+        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+        return $"Data Source={full}";
+    }
+}

@@ -1,0 +1,168 @@
+using Akka.Actor;
+using Akka.Event;
+using Akka.Persistence;
+using Orchestrator.Protocol.Node;
+
+namespace Orchestrator.Node.Pools;
+
+/// <summary>
+/// One provider's pool, persistent (<c>pool/&lt;host&gt;/&lt;bdf&gt;</c>): a thin shell around
+/// <see cref="ExtentAllocator"/>. The allocator decides, the actor journals the decision (<see cref="BufferAllocated"/>
+/// carries the extent, so replay takes exactly the same bytes) and only then replies. Snapshots every N events.
+/// </summary>
+public sealed class PoolActor : ReceivePersistentActor
+{
+    private readonly string host;
+    private readonly string provider;
+    private readonly long initialCapacity;
+    private readonly int snapshotEvery;
+    private readonly ILoggingAdapter log = Context.GetLogger();
+    private ExtentAllocator? allocator;
+    private KernelPoolState kernel;
+
+    public PoolActor(string host, string provider, KernelPoolState kernel, int snapshotEvery)
+    {
+        this.host = host;
+        this.provider = provider;
+        this.kernel = kernel;
+        initialCapacity = kernel.AvailableBytes;
+        this.snapshotEvery = Math.Max(1, snapshotEvery);
+
+        Recover<SnapshotOffer>(offer =>
+        {
+            if (offer.Snapshot is PoolSnapshot snapshot)
+            {
+                allocator = new ExtentAllocator(snapshot.CapacityBytes);
+                foreach (var a in snapshot.Allocations)
+                {
+                    Take(ToExtent(a), "snapshot");
+                }
+            }
+        });
+        Recover<PoolOpened>(e => allocator ??= new ExtentAllocator(e.CapacityBytes));
+        Recover<BufferAllocated>(e => Take(new Extent(e.AllocationId, e.Offset, e.Length, e.RequestedBytes, e.AlignmentBytes), "journal"));
+        Recover<BufferFreed>(e => allocator?.Free(e.AllocationId));
+        Recover<RecoveryCompleted>(_ =>
+        {
+            if (allocator is null)
+            {
+                // First start: the pool's capacity is what the kernel had available when we first saw it.
+                Persist(new PoolOpened(host, provider, initialCapacity), e => allocator = new ExtentAllocator(e.CapacityBytes));
+            }
+            log.Info("pool {0} on {1}: capacity {2} bytes, {3} buffers held after recovery", provider, host, allocator?.CapacityBytes ?? initialCapacity, allocator?.Allocations.Count ?? 0);
+        });
+
+        Command<AllocateBuffer>(Allocate);
+        Command<FreeBuffer>(Free);
+        Command<GetPoolStatus>(_ => Sender.Tell(Status()));
+        Command<KernelPoolState>(OnKernelState);
+        Command<SaveSnapshotSuccess>(_ => { });
+        Command<SaveSnapshotFailure>(f => log.Warning("pool {0}: snapshot failed: {1}", provider, f.Cause.Message));
+    }
+
+    public override string PersistenceId => PersistenceIdOf(host, provider);
+
+    public static string PersistenceIdOf(string host, string provider) => $"pool/{host}/{provider}";
+
+    public static Props Props(string host, string provider, KernelPoolState kernel, int snapshotEvery)
+        => Akka.Actor.Props.Create(() => new PoolActor(host, provider, kernel, snapshotEvery));
+
+    private ExtentAllocator Allocator => allocator ?? throw new InvalidOperationException($"pool {provider} is not open");
+
+    private bool Overcommitted => kernel.AvailableBytes < HeldBytes;
+
+    private long HeldBytes => Allocator.CapacityBytes - Allocator.Stats.Available;
+
+    private void Allocate(AllocateBuffer request)
+    {
+        if (Allocator.Allocations.TryGetValue(request.AllocationId, out _) is false && Overcommitted)
+        {
+            Sender.Tell(new BufferRefused(host, provider, request.AllocationId, RefusalReason.Overcommitted,
+                $"pool {provider} on {host} is overcommitted: the kernel has {kernel.AvailableBytes} bytes available, below the {HeldBytes} bytes we hold"));
+            return;
+        }
+        var result = Allocator.Allocate(request.AllocationId, request.SizeBytes, request.AlignmentBytes, request.Strategy);
+        if (result.Extent is not { } extent)
+        {
+            var reason = Allocator.Validate(request.SizeBytes, request.AlignmentBytes) is not null ? RefusalReason.InvalidRequest
+                : Allocator.Allocations.ContainsKey(request.AllocationId) ? RefusalReason.Conflict
+                : RefusalReason.NoContiguousSpace;
+            Sender.Tell(new BufferRefused(host, provider, request.AllocationId, reason, $"pool {provider} on {host}: {result.Refusal}"));
+            return;
+        }
+        if (result.AlreadyHeld)
+        {
+            Sender.Tell(new BufferGranted(host, provider, extent.AllocationId, extent.Offset, extent.Length, AlreadyHeld: true));
+            return;
+        }
+        // The allocator already holds the extent; the reply waits until the event is durable.
+        var sender = Sender;
+        Persist(new BufferAllocated(extent.AllocationId, extent.Offset, extent.Length, extent.RequestedBytes, extent.AlignmentBytes), e =>
+        {
+            sender.Tell(new BufferGranted(host, provider, e.AllocationId, e.Offset, e.Length, AlreadyHeld: false));
+            MaybeSnapshot();
+        });
+    }
+
+    private void Free(FreeBuffer request)
+    {
+        if (!Allocator.Allocations.ContainsKey(request.AllocationId))
+        {
+            Sender.Tell(new BufferReleased(host, provider, request.AllocationId, WasHeld: false));
+            return;
+        }
+        var sender = Sender;
+        Persist(new BufferFreed(request.AllocationId), e =>
+        {
+            Allocator.Free(e.AllocationId);
+            sender.Tell(new BufferReleased(host, provider, e.AllocationId, WasHeld: true));
+            MaybeSnapshot();
+        });
+    }
+
+    private void OnKernelState(KernelPoolState state) => kernel = state;
+
+    private void MaybeSnapshot()
+    {
+        if (LastSequenceNr % snapshotEvery == 0)
+        {
+            SaveSnapshot(new PoolSnapshot(host, provider, Allocator.CapacityBytes, Records()));
+        }
+    }
+
+    private void Take(Extent extent, string source)
+    {
+        if (allocator is null)
+        {
+            log.Error("pool {0}: {1} has a buffer before the pool was opened; ignored {2}", provider, source, extent);
+            return;
+        }
+        if (!allocator.TryAllocateAt(extent, out var refusal))
+        {
+            // Never give the same bytes twice: a conflicting record is reported, not applied.
+            log.Error("pool {0}: {1} record {2} conflicts with the recovered state: {3}", provider, source, extent, refusal);
+        }
+    }
+
+    private List<AllocationRecord> Records()
+        => Allocator.Allocations.Values.OrderBy(e => e.Offset)
+            .Select(e => new AllocationRecord(e.AllocationId, e.Offset, e.Length, e.RequestedBytes, e.AlignmentBytes)).ToList();
+
+    private PoolStatus Status()
+    {
+        var stats = Allocator.Stats;
+        return new PoolStatus(provider, stats.Size, stats.Available, stats.LargestFreeExtent, stats.Fragmentation, stats.AllocationCount,
+            kernel.SizeBytes, kernel.AvailableBytes, kernel.Published, Overcommitted, Records());
+    }
+
+    private static Extent ToExtent(AllocationRecord a) => new(a.AllocationId, a.Offset, a.Length, a.RequestedBytes, a.AlignmentBytes);
+}
+
+/// <summary>Local: ask a pool for its <see cref="PoolStatus"/>.</summary>
+public sealed record GetPoolStatus
+{
+    public static readonly GetPoolStatus Instance = new();
+}
+
+/// <summary>Local: what the kernel says of the pool now (<c>p2pmem/{size,available,published}</c>).</summary>
+public readonly record struct KernelPoolState(long SizeBytes, long AvailableBytes, bool Published);

@@ -1,0 +1,19 @@
+namespace Orchestrator.Protocol.Node;
+
+/// <summary>A pool was opened with this capacity (the kernel's <c>available</c> when first seen).</summary>
+[Manifest("pool.opened.v1")]
+public sealed record PoolOpened(string Host, string Provider, long CapacityBytes) : IProtocolMessage;
+
+/// <summary>A buffer was reserved at this extent. Replay takes exactly this extent.</summary>
+[Manifest("pool.buffer-allocated.v1")]
+public sealed record BufferAllocated(string AllocationId, long Offset, long Length, long RequestedBytes, long AlignmentBytes) : IProtocolMessage;
+
+[Manifest("pool.buffer-freed.v1")]
+public sealed record BufferFreed(string AllocationId) : IProtocolMessage;
+
+/// <summary>One reserved buffer, as snapshots and reports carry it.</summary>
+public sealed record AllocationRecord(string AllocationId, long Offset, long Length, long RequestedBytes, long AlignmentBytes);
+
+/// <summary>A pool's whole state; recovery starts from the latest one and applies later events.</summary>
+[Manifest("pool.snapshot.v1")]
+public sealed record PoolSnapshot(string Host, string Provider, long CapacityBytes, IReadOnlyList<AllocationRecord> Allocations) : IProtocolMessage;
