@@ -86,9 +86,13 @@ public sealed class HostAgent : ReceiveActor
             log.Error("host {0}: rescan failed, keeping the previous topology: {1}", Host, e.Message);
             return new RescanCompleted(Host, [.. pools.Keys], [], [], e.Message);
         }
-        var vanished = pools.Keys.Where(p => fresh.Find(PciAddress.Parse(p))?.P2pMem is not { Size: > 0 }).ToList();
-        foreach (var bdf in vanished)
+        foreach (var bdf in pools.Keys.Where(p => fresh.Find(PciAddress.Parse(p))?.P2pMem is not { Size: > 0 }))
         {
+            if (fresh.Find(PciAddress.Parse(bdf)) is not null
+                && fresh.Diagnostics.Any(d => d.Source.Contains($"/{bdf}/p2pmem/", StringComparison.Ordinal)))
+            {
+                continue;  // unreadable is not gone: keep the last kernel state we read
+            }
             // A provider the kernel no longer lists keeps its books (nothing is forgotten) but can take nothing new.
             pools[bdf].Tell(new KernelPoolState(0, 0, false));
         }
