@@ -1,0 +1,130 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using Akka.Actor;
+using Akka.Configuration;
+using Orchestrator.Protocol;
+using Orchestrator.Protocol.Node;
+using Orchestrator.Protocol.Serialization;
+using Xunit.Abstractions;
+using static Orchestrator.Node.Tests.TestPaths;
+
+namespace Orchestrator.Node.Tests.Hosting;
+
+/// <summary>
+/// The node as a real child process, driven over Akka remoting from the test's own ActorSystem: allocate, SIGKILL,
+/// start again on the same journal, and every allocation is back.
+/// </summary>
+public sealed class NodeProcessTests(ITestOutputHelper output) : IDisposable
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
+    private readonly TempDirectory temp = new();
+
+    public void Dispose() => temp.Dispose();
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private sealed class NodeProcess : IDisposable
+    {
+        private readonly Process process;
+        private readonly TaskCompletionSource ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private int poolsRecovered;
+
+        public NodeProcess(string journal, int port, ITestOutputHelper output)
+        {
+            Port = port;
+            var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Path.GetDirectoryName(journal)! };
+            foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "Orchestrator.Node.dll"), "--topology", SampleTopology, "--journal", journal, "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture) })
+            {
+                start.ArgumentList.Add(a);
+            }
+            process = new Process { StartInfo = start };
+            process.OutputDataReceived += (_, e) =>
+            {
+                if (e.Data is null)
+                {
+                    ready.TrySetException(new InvalidOperationException("the node exited before it was ready"));
+                    return;
+                }
+                output.WriteLine($"[node:{port}] {e.Data}");
+                if (e.Data.Contains("after recovery", StringComparison.Ordinal) && Interlocked.Increment(ref poolsRecovered) == 3)
+                {
+                    ready.TrySetResult();
+                }
+            };
+            process.ErrorDataReceived += (_, e) => output.WriteLine($"[node:{port} err] {e.Data}");
+            process.Start();
+            process.BeginOutputReadLine();
+            process.BeginErrorReadLine();
+        }
+
+        public int Port { get; }
+
+        public Task Ready => ready.Task.WaitAsync(Timeout);
+
+        public void KillHard()
+        {
+            process.Kill(entireProcessTree: true);  // SIGKILL: no shutdown, no flush
+            process.WaitForExit(10_000);
+        }
+
+        public void Dispose()
+        {
+            if (!process.HasExited)
+            {
+                KillHard();
+            }
+            process.Dispose();
+        }
+    }
+
+    private static ActorSystem Client() => ActorSystem.Create("test-client", ConfigurationFactory.ParseString($$"""
+        akka.actor.provider = remote
+        akka.remote.dot-netty.tcp { hostname = 127.0.0.1, port = 0 }
+        akka.actor.serializers.protocol = "{{typeof(ProtocolSerializer).AssemblyQualifiedName}}"
+        akka.actor.serialization-bindings { "{{typeof(IProtocolMessage).AssemblyQualifiedName}}" = protocol }
+        """));
+
+    private static Task<IActorRef> Agent(ActorSystem client, int port)
+        => client.ActorSelection($"akka.tcp://orchestrator@127.0.0.1:{port}/user/host-agent").ResolveOne(Timeout);
+
+    [Fact]
+    public async Task Allocations_survive_a_sigkill_of_the_node_process()
+    {
+        var journal = temp.Combine("node.db");
+        using var client = Client();
+        List<BufferGranted> granted = [];
+
+        using (var node = new NodeProcess(journal, FreePort(), output))
+        {
+            await node.Ready;
+            var agent = await Agent(client, node.Port);
+            for (var i = 0; i < 6; i++)
+            {
+                var provider = i % 2 == 0 ? ProviderA : ProviderB;
+                granted.Add(Assert.IsType<BufferGranted>(await agent.Ask<object>(new AllocateBuffer(provider, $"p{i}", (i + 1) * 1_000_000L), Timeout)));
+            }
+            Assert.True(Assert.IsType<BufferReleased>(await agent.Ask<object>(new FreeBuffer(ProviderA, "p0"), Timeout)).WasHeld);
+            node.KillHard();
+        }
+
+        using (var node = new NodeProcess(journal, FreePort(), output))
+        {
+            await node.Ready;
+            var agent = await Agent(client, node.Port);
+            var snapshot = Assert.IsType<HostSnapshot>(await agent.Ask<object>(new GetHostSnapshot(), Timeout));
+            var held = snapshot.Pools.SelectMany(p => p.Allocations.Select(a => (p.Provider, a.AllocationId, a.Offset, a.Length))).OrderBy(x => x.AllocationId).ToList();
+            var expected = granted.Where(g => g.AllocationId != "p0").Select(g => (g.Provider, g.AllocationId, g.Offset, g.Length)).OrderBy(x => x.AllocationId).ToList();
+            Assert.Equal(expected, held);
+
+            var again = Assert.IsType<BufferGranted>(await agent.Ask<object>(new AllocateBuffer(ProviderB, "p1", 2_000_000L), Timeout));
+            Assert.True(again.AlreadyHeld);
+            Assert.Equal(granted[1].Offset, again.Offset);
+        }
+    }
+}
