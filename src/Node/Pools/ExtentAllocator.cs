@@ -18,14 +18,13 @@ public sealed record PoolStats(long Size, long Available, long LargestFreeExtent
 /// The allocator of one p2pmem pool (ARCHITECTURE §6): 4 KiB granules, sizes rounded up, optional power-of-two
 /// alignment, one contiguous extent per buffer (the kernel's SGL allocation needs it). Free space is a set of
 /// coalesced extents indexed by offset (first-fit, neighbours) and by size (best-fit), so allocate and free are
-/// O(log n). Idempotent by allocation id. Plain C#: the pool actor persists what this decides.
+/// O(log n) (<see cref="FreeSpace"/>). Idempotent by allocation id. Plain C#: the pool actor persists what this decides.
 /// </summary>
 public sealed class ExtentAllocator
 {
     public const long Granule = 4096;
 
-    private readonly FreeExtentTree byOffset = new();
-    private readonly SortedSet<(long Length, long Start)> bySize = [];
+    private readonly FreeSpace free = new();
     private readonly Dictionary<string, Extent> allocations = new(StringComparer.Ordinal);
     private long freeGranules;
 
@@ -54,7 +53,7 @@ public sealed class ExtentAllocator
         get
         {
             var available = freeGranules * Granule;
-            var largest = byOffset.LargestLength * Granule;
+            var largest = free.LargestLength * Granule;
             return new PoolStats(CapacityBytes, available, largest, available == 0 ? 0 : 1.0 - ((double)largest / available), allocations.Count);
         }
     }
@@ -95,12 +94,12 @@ public sealed class ExtentAllocator
         }
         var need = (sizeBytes + Granule - 1) / Granule;
         var align = Math.Max(1, alignmentBytes / Granule);
-        if (!TryFind(need, align, strategy, out var start))
+        if (!TryTake(need, align, strategy, out var start))
         {
             return new AllocationResult(null, false,
-                $"not enough contiguous space: asked {sizeBytes} bytes ({need * Granule} in 4 KiB granules{(align > 1 ? $", aligned to {alignmentBytes}" : string.Empty)}), largest free extent {byOffset.LargestLength * Granule} bytes, {freeGranules * Granule} bytes free in all");
+                $"not enough contiguous space: asked {sizeBytes} bytes ({need * Granule} in 4 KiB granules{(align > 1 ? $", aligned to {alignmentBytes}" : string.Empty)}), largest free extent {free.LargestLength * Granule} bytes, {freeGranules * Granule} bytes free in all");
         }
-        Carve(start, need);
+        freeGranules -= need;
         var extent = new Extent(allocationId, start * Granule, need * Granule, sizeBytes, alignmentBytes);
         allocations.Add(allocationId, extent);
         return new AllocationResult(extent, false, null);
@@ -124,12 +123,12 @@ public sealed class ExtentAllocator
         }
         var start = extent.Offset / Granule;
         var need = extent.Length / Granule;
-        if (!byOffset.TryFloor(start, out var freeStart, out var freeSize) || freeStart + freeSize < start + need)
+        if (!free.TryTakeExact(start, need))
         {
             refusal = $"extent at {extent.Offset}, length {extent.Length} is not free";
             return false;
         }
-        Carve(start, need);
+        freeGranules -= need;
         allocations.Add(extent.AllocationId, extent);
         refusal = null;
         return true;
@@ -142,88 +141,20 @@ public sealed class ExtentAllocator
         {
             return false;
         }
-        var start = extent.Offset / Granule;
-        var size = extent.Length / Granule;
-        // Coalesce with the free extent ending where this starts and the one starting where this ends.
-        if (byOffset.TryFloor(start - 1, out var leftStart, out var leftSize) && leftStart + leftSize == start)
-        {
-            RemoveFree(leftStart, leftSize);
-            start = leftStart;
-            size += leftSize;
-        }
-        if (byOffset.TryGet(start + size, out var rightSize))
-        {
-            RemoveFree(start + size, rightSize);
-            size += rightSize;
-        }
-        AddFree(start, size);
+        free.Give(extent.Offset / Granule, extent.Length / Granule);
+        freeGranules += extent.Length / Granule;
         return true;
     }
 
     /// <summary>Free extents in offset order, in bytes (tests and diagnostics).</summary>
-    public IEnumerable<(long Offset, long Length)> FreeExtents() => byOffset.InOrder().Select(e => (e.Start * Granule, e.Size * Granule));
+    public IEnumerable<(long Offset, long Length)> FreeExtents() => free.InOrder().Select(e => (e.Start * Granule, e.Size * Granule));
 
-    private bool TryFind(long need, long align, FitStrategy strategy, out long start)
-    {
-        if (strategy == FitStrategy.FirstFit)
-        {
-            var from = 0L;
-            while (byOffset.TryFirstFit(need, from, out var s, out var size))
-            {
-                var aligned = AlignUp(s, align);
-                if (aligned + need <= s + size)
-                {
-                    start = aligned;
-                    return true;
-                }
-                from = s + 1;
-            }
-        }
-        else
-        {
-            foreach (var (size, s) in bySize.GetViewBetween((need, long.MinValue), (long.MaxValue, long.MaxValue)))
-            {
-                var aligned = AlignUp(s, align);
-                if (aligned + need <= s + size)
-                {
-                    start = aligned;
-                    return true;
-                }
-            }
-        }
-        start = 0;
-        return false;
-    }
-
-    private static long AlignUp(long value, long align) => (value + align - 1) / align * align;
-
-    /// <summary>Removes [start, start+need) from the free extent containing it, keeping what is left on each side.</summary>
-    private void Carve(long start, long need)
-    {
-        byOffset.TryFloor(start, out var s, out var size);
-        RemoveFree(s, size);
-        if (start > s)
-        {
-            AddFree(s, start - s);
-        }
-        var end = start + need;
-        if (end < s + size)
-        {
-            AddFree(end, s + size - end);
-        }
-    }
+    private bool TryTake(long need, long align, FitStrategy strategy, out long start)
+        => strategy == FitStrategy.FirstFit ? free.TryTakeFirstFit(need, align, out start) : free.TryTakeBestFit(need, align, out start);
 
     private void AddFree(long start, long size)
     {
-        byOffset.Insert(start, size);
-        bySize.Add((size, start));
+        free.Give(start, size);
         freeGranules += size;
-    }
-
-    private void RemoveFree(long start, long size)
-    {
-        byOffset.Remove(start);
-        bySize.Remove((size, start));
-        freeGranules -= size;
     }
 }
