@@ -5,6 +5,12 @@ using BenchmarkDotNet.Toolchains.InProcess.Emit;
 
 // Short in-process jobs: the machines are shared and noisy, so the figures that matter are the ratios against the
 // baseline measured in the same run (ARCHITECTURE §12), not absolute times.
+if (args.Length > 0 && args[0] == "recovery")
+{
+    await Orchestrator.Bench.PoolRecoveryBenchmark.RunAsync();
+    return;
+}
+
 var config = DefaultConfig.Instance
     .AddJob(Job.ShortRun.WithWarmupCount(3).WithIterationCount(5).WithLaunchCount(1).WithToolchain(InProcessEmitToolchain.Instance))
     .WithOptions(ConfigOptions.DisableOptimizationsValidator);
