@@ -33,6 +33,7 @@ public static class NodeProgram
         try
         {
             var configuration = new ConfigurationBuilder()
+                .SetBasePath(AppContext.BaseDirectory)
                 .AddJsonFile("appsettings.json", optional: true)
                 .AddEnvironmentVariables()
                 .AddCommandLine(args, Switches)
