@@ -73,6 +73,10 @@ public sealed class ProtocolSerializerTests : IDisposable
 
     private static object? Value(Type t, string name)
     {
+        if (Nullable.GetUnderlyingType(t) is { } inner)
+        {
+            return Value(inner, name);
+        }
         if (t == typeof(string))
         {
             return name + "-value";

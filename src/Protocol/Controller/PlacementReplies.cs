@@ -1,0 +1,81 @@
+namespace Orchestrator.Protocol.Controller;
+
+/// <summary>§7.2: <c>Pending → Committed → Releasing → Released</c>, or <c>Failed</c>, or <c>Lost</c>.</summary>
+public enum PlacementState
+{
+    Pending,
+    Committed,
+    Releasing,
+    Released,
+    Failed,
+    Lost,
+}
+
+/// <summary>A placement as the controller records it.</summary>
+public sealed record PlacementView(
+    string PlacementId,
+    string RequestId,
+    string Host,
+    string Provider,
+    IReadOnlyList<string> Clients,
+    long SizeBytes,
+    PlacementState State,
+    long? Offset,
+    long? Length,
+    NvmeofTarget? Nvmeof,
+    string Mode,
+    string? Reason);
+
+/// <summary>Why one provider won, lost or was rejected, with its verdict for every client.</summary>
+public sealed record CandidateExplanation(
+    string Provider,
+    bool Eligible,
+    int Rank,
+    int DistanceSum,
+    string Level,
+    double BottleneckGts,
+    long AvailableBytes,
+    long LargestFreeExtentBytes,
+    IReadOnlyList<ClientVerdict> Clients,
+    string Reason);
+
+public sealed record ClientVerdict(string Client, string MapType, int Distance, string Level, string Reason);
+
+/// <summary>The whole decision: the chosen provider (if any) and every provider of the host with its reason.</summary>
+[Manifest("controller.placement-explanation.v1")]
+public sealed record PlacementExplanation(string Host, string Mode, string? Provider, IReadOnlyList<CandidateExplanation> Candidates, IReadOnlyList<string> Warnings) : IProtocolMessage;
+
+/// <summary>The buffer is placed (or was already: <see cref="Existing"/>).</summary>
+[Manifest("controller.placement-accepted.v1")]
+public sealed record PlacementAccepted(PlacementView Placement, bool Existing, PlacementExplanation? Explanation) : IProtocolMessage;
+
+/// <summary>What went wrong, as REST maps it: 400, 404, 409, 422, 503.</summary>
+public enum PlacementErrorKind
+{
+    Invalid,
+    UnknownHost,
+    UnknownDevice,
+    UnknownPlacement,
+    Conflict,
+    Draining,
+    NoCompatibleProvider,
+    Unavailable,
+}
+
+[Manifest("controller.placement-rejected.v1")]
+public sealed record PlacementRejected(PlacementErrorKind Kind, string Message, PlacementExplanation? Explanation) : IProtocolMessage;
+
+[Manifest("controller.placement-found.v1")]
+public sealed record PlacementFound(PlacementView Placement) : IProtocolMessage;
+
+[Manifest("controller.placement-list.v1")]
+public sealed record PlacementList(IReadOnlyList<PlacementView> Placements) : IProtocolMessage;
+
+/// <summary>One host as the controller sees it.</summary>
+public sealed record HostView(string Host, HostStatus Status, string? CpuVendor, int? CpuFamily, bool Drained, IReadOnlyList<string> DrainedProviders, IReadOnlyList<Node.PoolStatus> Pools);
+
+[Manifest("controller.host-list.v1")]
+public sealed record HostList(IReadOnlyList<HostView> Hosts) : IProtocolMessage;
+
+[Manifest("controller.drain-set.v1")]
+public sealed record DrainSet(string Host, string? Provider, bool Drained) : IProtocolMessage;

@@ -1,0 +1,35 @@
+namespace Orchestrator.Protocol.Controller;
+
+/// <summary>The NVMe-oF identity a buffer serves (applied to nvmet on the node).</summary>
+public sealed record NvmeofTarget(string SubsystemNqn, int NamespaceId, int? PortId);
+
+/// <summary>
+/// How to choose: <c>orchestrator</c> (the default, §5.4), <c>kernel</c> (find_many) or <c>rfc2017</c>; an optional
+/// farthest level allowed (X, PIX, PXB, PHB, NODE, SYS) and an optional pinned provider.
+/// </summary>
+public sealed record PlacementPolicy(string? Mode = null, string? MaxLevel = null, string? Provider = null);
+
+/// <summary>Place a buffer for these clients on this host. Idempotent by <see cref="RequestId"/>.</summary>
+[Manifest("controller.place-buffer.v1")]
+public sealed record PlaceBuffer(string RequestId, string Host, IReadOnlyList<string> Clients, long SizeBytes, NvmeofTarget? Nvmeof = null, PlacementPolicy? Policy = null) : IProtocolMessage;
+
+/// <summary>The same decision as <see cref="PlaceBuffer"/>, as a dry run: nothing is reserved.</summary>
+[Manifest("controller.explain-placement.v1")]
+public sealed record ExplainPlacement(string Host, IReadOnlyList<string> Clients, long SizeBytes, PlacementPolicy? Policy = null) : IProtocolMessage;
+
+/// <summary>Release a placement (idempotent).</summary>
+[Manifest("controller.release-placement.v1")]
+public sealed record ReleasePlacement(string PlacementId) : IProtocolMessage;
+
+[Manifest("controller.get-placement.v1")]
+public sealed record GetPlacement(string PlacementId) : IProtocolMessage;
+
+[Manifest("controller.list-placements.v1")]
+public sealed record ListPlacements(string? Host = null, PlacementState? State = null) : IProtocolMessage;
+
+[Manifest("controller.get-hosts.v1")]
+public sealed record GetHosts : IProtocolMessage;
+
+/// <summary>Stop (or allow again) new placements on a host, or on one provider of it.</summary>
+[Manifest("controller.set-drain.v1")]
+public sealed record SetDrain(string Host, string? Provider, bool Drained) : IProtocolMessage;
