@@ -217,6 +217,28 @@ public sealed class P2pRules
         return units;
     }
 
+    /// <summary>
+    /// The narrowest link (GT/s × lanes) a transfer between the two crosses: every function's upstream link from each
+    /// end up to, not including, the common bridge (or up to the root ports when there is none). Null when no link on
+    /// the path is known.
+    /// </summary>
+    public double? BottleneckBandwidth(int a, int b)
+    {
+        var common = Verdict(a, b).CommonIndex;
+        double? narrowest = null;
+        foreach (var end in new[] { a, b })
+        {
+            for (var e = end; e >= 0 && e != common; e = nodes[e].Up)
+            {
+                if (Topology.Functions[e].Link?.Bandwidth is { } bandwidth && (narrowest is null || bandwidth < narrowest))
+                {
+                    narrowest = bandwidth;
+                }
+            }
+        }
+        return narrowest;
+    }
+
     /// <summary>The verdict with the kernel's wording for why, and the <c>disable_acs_redir</c> hint when ACS is the cause.</summary>
     public P2pExplanation Explain(int provider, int client)
     {

@@ -1,0 +1,35 @@
+using Orchestrator.Protocol.Controller;
+using Orchestrator.Protocol.Node;
+using Orchestrator.Topology.Model;
+using Orchestrator.Topology.P2p;
+
+namespace Orchestrator.Controller.Placement;
+
+/// <summary>What the controller knows of one host: its topology (with the rules precomputed), pools, status and drains.</summary>
+public sealed class HostState
+{
+    public HostState(HostTopology topology, IEnumerable<PoolStatus> pools)
+    {
+        Topology = topology;
+        Rules = new P2pRules(topology);
+        Finder = new ProviderFinder(Rules);
+        Pools = pools.ToDictionary(p => p.Provider, StringComparer.Ordinal);
+    }
+
+    public string Host => Topology.Host;
+
+    public HostTopology Topology { get; }
+
+    public P2pRules Rules { get; }
+
+    public ProviderFinder Finder { get; }
+
+    /// <summary>The node's pools by provider address, as last reported and adjusted by our own commits and releases.</summary>
+    public Dictionary<string, PoolStatus> Pools { get; }
+
+    public HostStatus Status { get; set; } = HostStatus.Up;
+
+    public bool Drained { get; set; }
+
+    public HashSet<string> DrainedProviders { get; } = new(StringComparer.Ordinal);
+}

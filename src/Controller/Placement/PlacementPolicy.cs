@@ -1,0 +1,153 @@
+using System.Globalization;
+using Orchestrator.Protocol;
+using Orchestrator.Protocol.Controller;
+using Orchestrator.Topology.P2p;
+
+namespace Orchestrator.Controller.Placement;
+
+/// <summary>The outcome of a decision: providers in the order to try them, and the explanation.</summary>
+public sealed record PlacementDecision(IReadOnlyList<string> Ranked, PlacementExplanation Explanation)
+{
+    public string? Chosen => Ranked.Count > 0 ? Ranked[0] : null;
+}
+
+/// <summary>
+/// Chooses a provider on one host (ARCHITECTURE §5.4). Hard filters, each with its reason: not published,
+/// NOT_SUPPORTED for a client, level above <c>maxLevel</c>, draining, overcommitted, not enough contiguous space,
+/// not the pinned provider. Then ranking: all clients BUS_ADDR before any THRU_HOST_BRIDGE; lower distance sum; wider
+/// bottleneck link; best fit (smallest sufficient largest-free-extent); lower reserved fraction; address order. Every
+/// provider of the host appears in the explanation with its verdict per client. Plain C#: the coordinator calls it.
+/// </summary>
+public static class PlacementPolicy
+{
+    public static PlacementDecision Decide(HostState host, PlacementRequest request, Random random)
+    {
+        var rules = host.Rules;
+        var clients = request.Clients.Select(rules.RequireIndex).ToArray();
+        var need = (request.SizeBytes + 4095) / 4096 * 4096;
+        var kernelChoice = KernelChoice(host, request, random);
+        var evaluated = new List<(CandidateExplanation Explanation, Key Key)>();
+        foreach (var provider in host.Topology.Providers)
+        {
+            evaluated.Add(Evaluate(host, request, clients, need, provider.Address, kernelChoice));
+        }
+        var eligible = evaluated.Where(e => e.Explanation.Eligible).OrderBy(e => e.Key).ToList();
+        var rank = eligible.Select((e, i) => (e.Explanation.Provider, i + 1)).ToDictionary(x => x.Provider, x => x.Item2);
+        var candidates = evaluated
+            .Select(e => e.Explanation.Eligible ? e.Explanation with { Rank = rank[e.Explanation.Provider], Reason = rank[e.Explanation.Provider] == 1 ? "chosen: " + e.Explanation.Reason : $"ranked {rank[e.Explanation.Provider]}: " + e.Explanation.Reason } : e.Explanation)
+            .OrderBy(c => c.Eligible ? c.Rank : int.MaxValue).ThenBy(c => c.Provider, StringComparer.Ordinal)
+            .ToList();
+        var warnings = new List<string>();
+        if (host.Status != HostStatus.Up)
+        {
+            warnings.Add($"host {host.Host} is {host.Status}");
+        }
+        var ranked = eligible.Select(e => e.Explanation.Provider).ToList();
+        return new PlacementDecision(ranked, new PlacementExplanation(host.Host, PlacementRequest.ModeName(request.Mode), ranked.FirstOrDefault(), candidates, warnings));
+    }
+
+    /// <summary>Ranking key; compares in the order of §5.4.</summary>
+    private readonly record struct Key(int ThroughHostBridge, int DistanceSum, double NegativeBottleneck, long LargestFree, double ReservedFraction, PciAddress Address)
+        : IComparable<Key>
+    {
+        public int CompareTo(Key other)
+        {
+            var c = ThroughHostBridge.CompareTo(other.ThroughHostBridge);
+            if (c != 0)
+            {
+                return c;
+            }
+            c = DistanceSum.CompareTo(other.DistanceSum);
+            if (c != 0)
+            {
+                return c;
+            }
+            c = NegativeBottleneck.CompareTo(other.NegativeBottleneck);
+            if (c != 0)
+            {
+                return c;
+            }
+            c = LargestFree.CompareTo(other.LargestFree);
+            if (c != 0)
+            {
+                return c;
+            }
+            c = ReservedFraction.CompareTo(other.ReservedFraction);
+            return c != 0 ? c : Address.CompareTo(other.Address);
+        }
+    }
+
+    private static (CandidateExplanation, Key) Evaluate(HostState host, PlacementRequest request, int[] clients, long need, PciAddress provider, PciAddress? kernelChoice)
+    {
+        var rules = host.Rules;
+        var p = rules.RequireIndex(provider);
+        var bdf = provider.ToString();
+        var verdicts = clients.Select(c => rules.Explain(p, c)).ToList();
+        var clientVerdicts = verdicts.Select(v => new ClientVerdict(v.Client.ToString(), v.MapType.ToWire(), v.Distance, v.Level.ToString(), v.Reason)).ToList();
+        var distanceSum = verdicts.Sum(v => v.Distance);
+        var worstLevel = verdicts.Count == 0 ? P2pLevel.X : verdicts.Max(v => v.Level);
+        var bottleneck = clients.Select(c => rules.BottleneckBandwidth(p, c)).Where(b => b is not null).Select(b => b!.Value).DefaultIfEmpty(0).Min();
+        host.Pools.TryGetValue(bdf, out var pool);
+        var function = host.Topology.Get(provider);
+        string? rejection = null;
+        if (request.PinnedProvider is { } pinned && pinned != provider)
+        {
+            rejection = $"not the pinned provider {pinned}";
+        }
+        else if (function.P2pMem is not { Published: true })
+        {
+            rejection = "p2pmem is not published: it belongs to its device's driver";
+        }
+        else if (verdicts.FirstOrDefault(v => v.MapType == MapType.NotSupported) is { } refused)
+        {
+            rejection = $"client {refused.Client}: {refused.Reason}";
+        }
+        else if (request.MaxLevel is { } max && worstLevel > max)
+        {
+            rejection = $"level {worstLevel} is farther than maxLevel {max}";
+        }
+        else if (host.Drained || host.DrainedProviders.Contains(bdf))
+        {
+            rejection = host.Drained ? $"host {host.Host} is draining" : $"provider {bdf} is draining";
+        }
+        else if (pool is null)
+        {
+            rejection = "the node has not reported this pool";
+        }
+        else if (pool.Overcommitted)
+        {
+            rejection = $"pool overcommitted: the kernel has {pool.KernelAvailableBytes} bytes available, below what we hold";
+        }
+        else if (pool.LargestFreeExtentBytes < need)
+        {
+            rejection = $"not enough contiguous space: largest free extent {pool.LargestFreeExtentBytes} bytes, need {need}";
+        }
+        else if (request.Mode == PlacementMode.Kernel && kernelChoice != provider)
+        {
+            rejection = kernelChoice is null ? "the kernel would choose no provider" : $"the kernel's find_many chose {kernelChoice}";
+        }
+        else if (request.Mode == PlacementMode.Rfc2017 && kernelChoice != provider)
+        {
+            rejection = kernelChoice is null ? "no provider shares one switch upstream port with every client" : $"rfc2017 takes the first match, {kernelChoice}";
+        }
+        var throughHostBridge = verdicts.Any(v => v.MapType == MapType.ThruHostBridge);
+        var reason = rejection ?? string.Create(CultureInfo.InvariantCulture,
+            $"{(throughHostBridge ? "through the host bridge" : "all clients BUS_ADDR")}, distance {distanceSum}, level {worstLevel}, bottleneck {bottleneck:0.#} GT/s×lanes, largest free {pool!.LargestFreeExtentBytes} bytes");
+        var explanation = new CandidateExplanation(bdf, rejection is null, 0, distanceSum, worstLevel.ToString(), bottleneck,
+            pool?.AvailableBytes ?? 0, pool?.LargestFreeExtentBytes ?? 0, clientVerdicts, reason);
+        var reserved = pool is null || pool.CapacityBytes == 0 ? 1 : 1.0 - ((double)pool.AvailableBytes / pool.CapacityBytes);
+        var key = new Key(throughHostBridge ? 1 : 0, distanceSum, -bottleneck, pool?.LargestFreeExtentBytes ?? 0, reserved, provider);
+        return (explanation, key);
+    }
+
+    /// <summary>The provider the kernel (or rfc2017) would pick, for those modes; null otherwise or when none.</summary>
+    private static PciAddress? KernelChoice(HostState host, PlacementRequest request, Random random)
+    {
+        if (request.Mode == PlacementMode.Orchestrator)
+        {
+            return null;
+        }
+        var policy = request.Mode == PlacementMode.Kernel ? FindPolicy.Kernel : FindPolicy.Rfc2017;
+        return host.Finder.Find(request.Clients, policy, random).Provider;
+    }
+}

@@ -1,0 +1,126 @@
+using Orchestrator.Controller.Placement;
+using Orchestrator.Protocol;
+using Orchestrator.Protocol.Node;
+using Orchestrator.Tests.Shared;
+using Orchestrator.Topology.Files;
+using Orchestrator.Topology.Model;
+using Orchestrator.Topology.P2p;
+
+namespace Orchestrator.Controller.Tests.Placement;
+
+/// <summary>§5.4 on the bundled sample host: a NIC and two CMB NVMe drives behind one switch, a third CMB drive on another root port.</summary>
+public class PlacementPolicyTests
+{
+    private const string Nic = "0000:03:00.0";
+    private const string A = "0000:04:00.0";
+    private const string B = "0000:05:00.0";
+    private const string C = "0000:06:00.0";
+    private const long MiB = 1 << 20;
+
+    private static HostTopology Sample(string? edit = null)
+    {
+        var yaml = File.ReadAllText(Path.Combine(FixturePaths.RepoRoot, "deploy", "topologies", "storage-01.yaml"));
+        return TopologyFile.Parse(edit is null ? yaml : yaml.Replace("published: true }\n  - { address: \"0000:00:02.0\"", edit, StringComparison.Ordinal), "storage-01.yaml");
+    }
+
+    private static PoolStatus Pool(string provider, long capacity, long largestFree, bool overcommitted = false)
+        => new(provider, capacity, largestFree, largestFree, 0, 0, capacity, capacity, true, overcommitted, []);
+
+    private static HostState Host(long freeA = 256 * MiB, long freeB = 256 * MiB, long freeC = 128 * MiB, HostTopology? topology = null)
+        => new(topology ?? Sample(), [Pool(A, 256 * MiB, freeA), Pool(B, 256 * MiB, freeB), Pool(C, 128 * MiB, freeC)]);
+
+    private static PlacementRequest Request(long size, PlacementMode mode = PlacementMode.Orchestrator, P2pLevel? maxLevel = null, string? pinned = null, params string[] clients)
+        => new(clients.Select(PciAddress.Parse).ToList(), size, mode, maxLevel, pinned is null ? null : PciAddress.Parse(pinned));
+
+    private static PlacementDecision Decide(HostState host, PlacementRequest request, int seed = 1) => PlacementPolicy.Decide(host, request, new Random(seed));
+
+    [Fact]
+    public void Same_switch_bus_addr_and_lower_distance_win_and_every_provider_is_explained()
+    {
+        var decision = Decide(Host(), Request(8 * MiB, clients: [Nic, B]));
+        Assert.Equal([B, A, C], decision.Ranked);
+        var explanation = decision.Explanation;
+        Assert.Equal(B, explanation.Provider);
+        Assert.Equal(3, explanation.Candidates.Count);
+        var b = explanation.Candidates[0];
+        Assert.Equal((B, 1, 4, "PIX"), (b.Provider, b.Rank, b.DistanceSum, b.Level));
+        Assert.StartsWith("chosen: all clients BUS_ADDR", b.Reason, StringComparison.Ordinal);
+        Assert.Equal(["BUS_ADDR", "BUS_ADDR"], b.Clients.Select(c => c.MapType));
+        var c = explanation.Candidates.Single(x => x.Provider == C);
+        Assert.Equal(3, c.Rank);
+        Assert.Equal("THRU_HOST_BRIDGE", c.Clients[0].MapType);
+        Assert.Equal("PHB", c.Level);
+        Assert.Contains("through the host bridge", c.Reason, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(8, B)]    // both fit: the smaller sufficient extent (B) keeps A's big one for big requests
+    [InlineData(50, A)]   // only A has 50 MiB contiguous
+    public void Best_fit_breaks_ties_between_equally_close_providers(long sizeMiB, string expected)
+    {
+        var decision = Decide(Host(freeA: 100 * MiB, freeB: 10 * MiB), Request(sizeMiB * MiB, clients: [Nic]));
+        Assert.Equal(expected, decision.Chosen);
+        if (sizeMiB == 50)
+        {
+            Assert.Contains("not enough contiguous space: largest free extent 10485760 bytes, need 52428800", decision.Explanation.Candidates.Single(x => x.Provider == B).Reason, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void Max_level_rejects_farther_providers_with_the_reason()
+    {
+        var decision = Decide(Host(freeA: 0, freeB: 0), Request(MiB, maxLevel: P2pLevel.PIX, clients: [Nic]));
+        Assert.Null(decision.Chosen);
+        Assert.Equal("level PHB is farther than maxLevel PIX", decision.Explanation.Candidates.Single(x => x.Provider == C).Reason);
+    }
+
+    [Fact]
+    public void Draining_and_overcommitted_pools_take_nothing()
+    {
+        var host = Host();
+        host.DrainedProviders.Add(B);
+        host.Pools[A] = host.Pools[A] with { Overcommitted = true };
+        var decision = Decide(host, Request(MiB, clients: [Nic]));
+        Assert.Equal(C, decision.Chosen);
+        Assert.Equal($"provider {B} is draining", decision.Explanation.Candidates.Single(x => x.Provider == B).Reason);
+        Assert.StartsWith("pool overcommitted", decision.Explanation.Candidates.Single(x => x.Provider == A).Reason, StringComparison.Ordinal);
+
+        host.Drained = true;
+        Assert.Null(Decide(host, Request(MiB, clients: [Nic])).Chosen);
+    }
+
+    [Fact]
+    public void Unpublished_p2pmem_is_never_used()
+    {
+        var topology = Sample("published: false }\n  - { address: \"0000:00:02.0\"");
+        var decision = Decide(Host(topology: topology), Request(MiB, clients: [Nic]));
+        Assert.Equal("p2pmem is not published: it belongs to its device's driver", decision.Explanation.Candidates.Single(x => x.Provider == B).Reason);
+        Assert.Equal(A, decision.Chosen);
+    }
+
+    [Fact]
+    public void A_pinned_provider_is_the_only_candidate()
+    {
+        var decision = Decide(Host(), Request(MiB, pinned: C, clients: [Nic]));
+        Assert.Equal([C], decision.Ranked);
+        Assert.Equal($"not the pinned provider {C}", decision.Explanation.Candidates.Single(x => x.Provider == A).Reason);
+    }
+
+    [Fact]
+    public void Kernel_mode_takes_the_kernels_random_tie_and_rfc2017_the_first_match()
+    {
+        var chosen = Enumerable.Range(0, 32).Select(seed => Decide(Host(), Request(MiB, PlacementMode.Kernel, clients: [Nic]), seed).Chosen).ToHashSet();
+        Assert.Equal(new HashSet<string?> { A, B }, chosen);
+        var rfc = Decide(Host(), Request(MiB, PlacementMode.Rfc2017, clients: [Nic]));
+        Assert.Equal(A, rfc.Chosen);
+        Assert.Equal("rfc2017", rfc.Explanation.Mode);
+        Assert.Contains("rfc2017 takes the first match", rfc.Explanation.Candidates.Single(x => x.Provider == B).Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Kernel_mode_refuses_when_the_kernels_choice_lacks_room()
+    {
+        var decision = Decide(Host(freeA: 0, freeB: 0), Request(MiB, PlacementMode.Kernel, clients: [Nic]));
+        Assert.Null(decision.Chosen);
+    }
+}
