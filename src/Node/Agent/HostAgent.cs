@@ -3,6 +3,7 @@ using Akka.Event;
 using Orchestrator.Node.Nvmet;
 using Orchestrator.Node.Pools;
 using Orchestrator.Protocol;
+using Orchestrator.Protocol.Controller;
 using Orchestrator.Protocol.Node;
 using Orchestrator.Topology.Files;
 using Orchestrator.Topology.Model;
@@ -14,21 +15,33 @@ namespace Orchestrator.Node.Agent;
 /// runs one <see cref="PoolActor"/> per provider the kernel registered (<c>p2pmem/size</c> &gt; 0), forwards
 /// allocate and free to them, reports the host snapshot, and applies placements to nvmet.
 /// </summary>
-public sealed class HostAgent : ReceiveActor
+public sealed class HostAgent : ReceiveActor, IWithTimers
 {
     private readonly TopologySource source;
     private readonly int snapshotEvery;
     private readonly NvmetApplier nvmet;
     private readonly ILoggingAdapter log = Context.GetLogger();
     private readonly Dictionary<string, IActorRef> pools = new(StringComparer.Ordinal);
+    private readonly IActorRef? coordinator;
+    private readonly TimeSpan registerEvery;
     private HostTopology topology;
+    private bool registered;
 
-    public HostAgent(HostTopology initial, TopologySource source, int snapshotEvery, NvmetApplier nvmet)
+    /// <param name="initial">The topology discovered at start.</param>
+    /// <param name="source">Where a rescan reads the topology again.</param>
+    /// <param name="snapshotEvery">Pool snapshot interval, in events.</param>
+    /// <param name="nvmet">Applies placements to nvmet configfs.</param>
+    /// <param name="coordinator">The placement coordinator's singleton proxy; null when the node runs standalone.</param>
+    /// <param name="registerEvery">How often to (re-)register: the registration carries every allocation, so a
+    /// controller that restarted or lost sight of us reconciles without anyone asking.</param>
+    public HostAgent(HostTopology initial, TopologySource source, int snapshotEvery, NvmetApplier nvmet, IActorRef? coordinator = null, TimeSpan? registerEvery = null)
     {
         topology = initial;
         this.source = source;
         this.snapshotEvery = snapshotEvery;
         this.nvmet = nvmet;
+        this.coordinator = coordinator;
+        this.registerEvery = registerEvery ?? TimeSpan.FromSeconds(30);
 
         Receive<AllocateBuffer>(m => ToPool(m.Provider, m.AllocationId, pool => pool.Forward(m with { Provider = Normalize(m.Provider) })));
         Receive<FreeBuffer>(m => ToPool(m.Provider, m.AllocationId, pool => pool.Forward(m with { Provider = Normalize(m.Provider) })));
@@ -39,17 +52,48 @@ public sealed class HostAgent : ReceiveActor
             sender.Tell(await RescanAsync());
         });
         Receive<ApplyNvmet>(m => Sender.Tell(nvmet.Apply(m)));
+        Receive<RegisterNow>(_ => Register());
+        Receive<HostRegistered>(_ =>
+        {
+            if (!registered)
+            {
+                log.Info("host {0}: registered with the controller", Host);
+            }
+            registered = true;
+        });
+        Receive<Akka.Cluster.ClusterEvent.ReachableMember>(m =>
+        {
+            if (m.Member.HasRole("controller"))
+            {
+                Self.Tell(RegisterNow.Instance);
+            }
+        });
+        Receive<Akka.Cluster.ClusterEvent.IMemberEvent>(m =>
+        {
+            if (m is Akka.Cluster.ClusterEvent.MemberUp up && up.Member.HasRole("controller"))
+            {
+                Self.Tell(RegisterNow.Instance);
+            }
+        });
         Receive<ReleaseNvmet>(m => Sender.Tell(nvmet.Release(m)));
     }
 
     public string Host => topology.Host;
 
-    public static Props Props(HostTopology initial, TopologySource source, int snapshotEvery, NvmetApplier nvmet)
-        => Akka.Actor.Props.Create(() => new HostAgent(initial, source, snapshotEvery, nvmet));
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    public static Props Props(HostTopology initial, TopologySource source, int snapshotEvery, NvmetApplier nvmet, IActorRef? coordinator = null, TimeSpan? registerEvery = null)
+        => Akka.Actor.Props.Create(() => new HostAgent(initial, source, snapshotEvery, nvmet, coordinator, registerEvery));
 
     protected override void PreStart()
     {
         StartPools();
+        if (coordinator is not null)
+        {
+            Timers.StartPeriodicTimer("register", RegisterNow.Instance, TimeSpan.FromMilliseconds(200), registerEvery);
+            Akka.Cluster.Cluster.Get(Context.System).Subscribe(Self, Akka.Cluster.ClusterEvent.SubscriptionInitialStateMode.InitialStateAsEvents,
+                typeof(Akka.Cluster.ClusterEvent.IMemberEvent), typeof(Akka.Cluster.ClusterEvent.ReachableMember));
+        }
         log.Info("host {0}: {1} functions from {2}, {3} p2pmem pools: {4}", Host, topology.Functions.Count, source.Describe, pools.Count,
             string.Join(", ", topology.Providers.Select(p => $"{p.Address} {p.P2pMem!.Size} bytes ({p.P2pMem.Available} available, {(p.P2pMem.Published ? "published" : "unpublished")})")));
         foreach (var d in topology.Diagnostics)
@@ -116,6 +160,23 @@ public sealed class HostAgent : ReceiveActor
             fresh.Diagnostics.Select(d => new Protocol.Topology.DiagnosticDocument { Source = d.Source, Message = d.Message }).ToList(), null);
     }
 
+    protected override void PostStop()
+    {
+        if (coordinator is not null)
+        {
+            Akka.Cluster.Cluster.Get(Context.System).Unsubscribe(Self);
+        }
+    }
+
+    /// <summary>Sends the controller our topology and every pool with its allocations (it reconciles against them).</summary>
+    private void Register()
+    {
+        var document = TopologyDocumentMapper.ToDocument(topology, withDiagnostics: true);
+        var host = Host;
+        var asks = pools.Values.Select(p => p.Ask<PoolStatus>(GetPoolStatus.Instance, TimeSpan.FromSeconds(10))).ToList();
+        Task.WhenAll(asks).PipeTo(coordinator!, Self, statuses => new RegisterHost(host, document, statuses.OrderBy(s => s.Provider, StringComparer.Ordinal).ToList()));
+    }
+
     private void Snapshot()
     {
         var sender = Sender;
@@ -138,4 +199,10 @@ public sealed class HostAgent : ReceiveActor
     }
 
     private static string Normalize(string provider) => PciAddress.TryParse(provider, out var a) ? a.ToString() : provider;
+}
+
+/// <summary>Local: time to (re-)register with the controller.</summary>
+internal sealed record RegisterNow
+{
+    public static readonly RegisterNow Instance = new();
 }

@@ -36,15 +36,22 @@ public static class NodeHost
         builder.Services.AddSingleton(topology);
         builder.Services.AddAkka(SystemName, akka =>
         {
+            if (options.ExtraHocon is { } hocon)
+            {
+                akka.AddHocon(hocon, HoconAddMode.Prepend);
+            }
             akka.ConfigureLoggers(loggers =>
             {
                 loggers.ClearLoggers();
                 loggers.AddLogger<SerilogLogger>();
             });
             akka.WithRemoting(options.Bind, options.Port);
-            if (options.Seeds.Count > 0)
+            var clustered = options.Seeds.Count > 0;
+            if (clustered)
             {
-                akka.WithClustering(new ClusterOptions { Roles = ["node"], SeedNodes = [.. options.Seeds] });
+                // Keep-majority, as the controller (its README section says why).
+                akka.WithClustering(new ClusterOptions { Roles = ["node"], SeedNodes = [.. options.Seeds], SplitBrainResolver = new Akka.Cluster.Hosting.SBR.KeepMajorityOption() });
+                akka.WithSingletonProxy<CoordinatorProxy>(CoordinatorProxy.SingletonName, new ClusterSingletonOptions { Role = "controller" });
             }
             akka.WithSqlPersistence(
                 options.IsPostgres ? options.Journal! : options.SqliteConnectionString(host),
@@ -54,11 +61,22 @@ public static class NodeHost
             akka.WithActors((system, registry) =>
             {
                 var nvmet = new NvmetApplier(options.ConfigfsRoot, options.NvmetApply);
-                var agent = system.ActorOf(HostAgent.Props(topology, source, options.SnapshotEvery, nvmet), AgentName);
+                var coordinator = clustered ? registry.Get<CoordinatorProxy>() : null;
+                var agent = system.ActorOf(HostAgent.Props(topology, source, options.SnapshotEvery, nvmet, coordinator, options.RegisterEvery), AgentName);
                 registry.Register<HostAgent>(agent);
             });
         });
         configure?.Invoke(builder);
         return builder.Build();
+    }
+}
+
+/// <summary>Registry key of the placement coordinator's singleton proxy on a node.</summary>
+public sealed class CoordinatorProxy
+{
+    public const string SingletonName = "placement-coordinator";
+
+    private CoordinatorProxy()
+    {
     }
 }

@@ -34,6 +34,12 @@ public sealed class NodeOptions
     /// <summary>Seed nodes (<c>akka.tcp://orchestrator@host:port</c>); none: run standalone.</summary>
     public List<string> Seeds { get; set; } = [];
 
+    /// <summary>How often the agent re-registers with the controller (carrying every allocation, for reconciliation).</summary>
+    public TimeSpan RegisterEvery { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Extra HOCON prepended to the configuration (tests tune cluster timings with it).</summary>
+    public string? ExtraHocon { get; set; }
+
     public bool IsPostgres => Journal is { } j && j.Contains("Host=", StringComparison.OrdinalIgnoreCase);
 
     public string SqliteConnectionString(string host)

@@ -1,27 +1,28 @@
 namespace Orchestrator.Protocol.Controller;
 
-// Journaled by the placement coordinator (§7.2). Applying them is idempotent.
+/// <summary>Journaled by the placement coordinator (§7.2). Applying one twice changes nothing.</summary>
+public interface IPlacementEvent : IProtocolMessage;
 
 [Manifest("placement.requested.v1")]
-public sealed record PlacementRequested(string PlacementId, string RequestId, string Host, string Provider, IReadOnlyList<string> Clients, long SizeBytes, NvmeofTarget? Nvmeof, string Mode, string RequestFingerprint) : IProtocolMessage;
+public sealed record PlacementRequested(string PlacementId, string RequestId, string Host, string Provider, IReadOnlyList<string> Clients, long SizeBytes, NvmeofTarget? Nvmeof, string Mode, string RequestFingerprint) : IPlacementEvent;
 
 [Manifest("placement.committed.v1")]
-public sealed record PlacementCommitted(string PlacementId, long Offset, long Length) : IProtocolMessage;
+public sealed record PlacementCommitted(string PlacementId, long Offset, long Length) : IPlacementEvent;
 
 [Manifest("placement.failed.v1")]
-public sealed record PlacementFailed(string PlacementId, string Reason) : IProtocolMessage;
+public sealed record PlacementFailed(string PlacementId, string Reason) : IPlacementEvent;
 
 [Manifest("placement.release-requested.v1")]
-public sealed record ReleaseRequested(string PlacementId) : IProtocolMessage;
+public sealed record ReleaseRequested(string PlacementId) : IPlacementEvent;
 
 [Manifest("placement.released.v1")]
-public sealed record PlacementReleased(string PlacementId) : IProtocolMessage;
+public sealed record PlacementReleased(string PlacementId) : IPlacementEvent;
 
 [Manifest("placement.lost.v1")]
-public sealed record PlacementLost(string PlacementId, string Reason) : IProtocolMessage;
+public sealed record PlacementLost(string PlacementId, string Reason) : IPlacementEvent;
 
 [Manifest("placement.drain-changed.v1")]
-public sealed record DrainChanged(string Host, string? Provider, bool Drained) : IProtocolMessage;
+public sealed record DrainChanged(string Host, string? Provider, bool Drained) : IPlacementEvent;
 
 /// <summary>The coordinator's whole state.</summary>
 [Manifest("placement.coordinator-snapshot.v1")]

@@ -9,7 +9,7 @@ using Orchestrator.Topology.P2p;
 namespace Orchestrator.Controller.Tests.Placement;
 
 /// <summary>§5.4 on the bundled sample host: a NIC and two CMB NVMe drives behind one switch, a third CMB drive on another root port.</summary>
-public class PlacementPolicyTests
+public class PlacementDeciderTests
 {
     private const string Nic = "0000:03:00.0";
     private const string A = "0000:04:00.0";
@@ -32,7 +32,7 @@ public class PlacementPolicyTests
     private static PlacementRequest Request(long size, PlacementMode mode = PlacementMode.Orchestrator, P2pLevel? maxLevel = null, string? pinned = null, params string[] clients)
         => new(clients.Select(PciAddress.Parse).ToList(), size, mode, maxLevel, pinned is null ? null : PciAddress.Parse(pinned));
 
-    private static PlacementDecision Decide(HostState host, PlacementRequest request, int seed = 1) => PlacementPolicy.Decide(host, request, new Random(seed));
+    private static PlacementDecision Decide(HostState host, PlacementRequest request, int seed = 1) => PlacementDecider.Decide(host, request, new Random(seed));
 
     [Fact]
     public void Same_switch_bus_addr_and_lower_distance_win_and_every_provider_is_explained()

@@ -18,7 +18,7 @@ public sealed record PlacementDecision(IReadOnlyList<string> Ranked, PlacementEx
 /// bottleneck link; best fit (smallest sufficient largest-free-extent); lower reserved fraction; address order. Every
 /// provider of the host appears in the explanation with its verdict per client. Plain C#: the coordinator calls it.
 /// </summary>
-public static class PlacementPolicy
+public static class PlacementDecider
 {
     public static PlacementDecision Decide(HostState host, PlacementRequest request, Random random)
     {

@@ -1,0 +1,81 @@
+using Orchestrator.Protocol.Controller;
+
+namespace Orchestrator.Controller.Placement;
+
+/// <summary>
+/// The coordinator's durable state: every placement and its state, the request-id index, and drains. Plain C#:
+/// the coordinator persists events and applies them here (idempotently), on the live path and on replay alike.
+/// </summary>
+public sealed class PlacementBook
+{
+    private readonly Dictionary<string, Entry> placements = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, DrainChanged> drains = new(StringComparer.Ordinal);
+
+    private sealed record Entry(PlacementRequested Request, PlacementState State, long? Offset, long? Length, string? Reason);
+
+    public int Count => placements.Count;
+
+    public IEnumerable<DrainChanged> Drains => drains.Values;
+
+    public PlacementView? Find(string placementId) => placements.TryGetValue(placementId, out var e) ? View(e) : null;
+
+    public PlacementRequested? RequestOf(string placementId) => placements.TryGetValue(placementId, out var e) ? e.Request : null;
+
+    public IEnumerable<PlacementView> All => placements.Values.Select(View);
+
+    public IEnumerable<PlacementView> OnHost(string host) => placements.Values.Where(e => e.Request.Host == host).Select(View);
+
+    public void Apply(IPlacementEvent @event)
+    {
+        switch (@event)
+        {
+            case PlacementRequested r:
+                placements[r.PlacementId] = new Entry(r, PlacementState.Pending, null, null, null);
+                break;
+            case PlacementCommitted c when placements.TryGetValue(c.PlacementId, out var e):
+                placements[c.PlacementId] = e with { State = PlacementState.Committed, Offset = c.Offset, Length = c.Length, Reason = null };
+                break;
+            case PlacementFailed f when placements.TryGetValue(f.PlacementId, out var e):
+                placements[f.PlacementId] = e with { State = PlacementState.Failed, Reason = f.Reason };
+                break;
+            case ReleaseRequested r when placements.TryGetValue(r.PlacementId, out var e) && e.State == PlacementState.Committed:
+                placements[r.PlacementId] = e with { State = PlacementState.Releasing };
+                break;
+            case PlacementReleased r when placements.TryGetValue(r.PlacementId, out var e):
+                placements[r.PlacementId] = e with { State = PlacementState.Released };
+                break;
+            case PlacementLost l when placements.TryGetValue(l.PlacementId, out var e):
+                placements[l.PlacementId] = e with { State = PlacementState.Lost, Reason = l.Reason };
+                break;
+            case DrainChanged d:
+                drains[DrainKey(d.Host, d.Provider)] = d;
+                break;
+        }
+    }
+
+    public CoordinatorSnapshot Snapshot()
+        => new(placements.Values.Select(View).ToList(), placements.Values.Select(e => e.Request).ToList(), drains.Values.ToList());
+
+    public void Restore(CoordinatorSnapshot snapshot)
+    {
+        placements.Clear();
+        drains.Clear();
+        var requests = snapshot.Requests.ToDictionary(r => r.PlacementId, StringComparer.Ordinal);
+        foreach (var view in snapshot.Placements)
+        {
+            placements[view.PlacementId] = new Entry(requests[view.PlacementId], view.State, view.Offset, view.Length, view.Reason);
+        }
+        foreach (var d in snapshot.Drains)
+        {
+            drains[DrainKey(d.Host, d.Provider)] = d;
+        }
+    }
+
+    public bool IsDrained(string host, string? provider) => drains.TryGetValue(DrainKey(host, provider), out var d) && d.Drained;
+
+    private static string DrainKey(string host, string? provider) => provider is null ? host : $"{host}/{provider}";
+
+    private static PlacementView View(Entry e)
+        => new(e.Request.PlacementId, e.Request.RequestId, e.Request.Host, e.Request.Provider, e.Request.Clients, e.Request.SizeBytes,
+            e.State, e.Offset, e.Length, e.Request.Nvmeof, e.Request.Mode, e.Reason);
+}

@@ -1,0 +1,79 @@
+using Orchestrator.Protocol;
+using Orchestrator.Protocol.Controller;
+using Orchestrator.Topology.P2p;
+
+namespace Orchestrator.Controller.Placement;
+
+/// <summary>Turns a placement request into a <see cref="PlacementRequest"/> or a specific refusal naming the field and value.</summary>
+public static class RequestValidation
+{
+    public static PlacementRejected? Validate(HostState? host, string hostName, IReadOnlyList<string>? clients, long sizeBytes, Protocol.Controller.PlacementPolicy? policy, out PlacementRequest? request)
+    {
+        request = null;
+        if (sizeBytes <= 0)
+        {
+            return Invalid($"sizeBytes {sizeBytes} is not positive");
+        }
+        if (clients is null || clients.Count == 0)
+        {
+            return Invalid("clients: at least one client device is needed");
+        }
+        var mode = (policy?.Mode ?? "orchestrator").ToLowerInvariant() switch
+        {
+            "orchestrator" => PlacementMode.Orchestrator,
+            "kernel" => PlacementMode.Kernel,
+            "rfc2017" => PlacementMode.Rfc2017,
+            _ => (PlacementMode?)null,
+        };
+        if (mode is null)
+        {
+            return Invalid($"policy.mode '{policy!.Mode}' is not one of orchestrator, kernel, rfc2017");
+        }
+        P2pLevel? maxLevel = null;
+        if (policy?.MaxLevel is { } levelText)
+        {
+            if (!Enum.TryParse<P2pLevel>(levelText, ignoreCase: true, out var level) || !Enum.IsDefined(level) || int.TryParse(levelText, out _))
+            {
+                return Invalid($"policy.maxLevel '{levelText}' is not one of X, PIX, PXB, PHB, NODE, SYS");
+            }
+            maxLevel = level;
+        }
+        PciAddress? pinned = null;
+        if (policy?.Provider is { } providerText)
+        {
+            if (!PciAddress.TryParse(providerText, out var p, out var error))
+            {
+                return Invalid($"policy.provider: {error}");
+            }
+            pinned = p;
+        }
+        var addresses = new List<PciAddress>();
+        foreach (var c in clients)
+        {
+            if (!PciAddress.TryParse(c, out var a, out var error))
+            {
+                return Invalid($"clients: {error}");
+            }
+            addresses.Add(a);
+        }
+        if (host is null)
+        {
+            return new PlacementRejected(PlacementErrorKind.UnknownHost, $"unknown host '{hostName}'", null);
+        }
+        foreach (var a in pinned is { } pinnedAddress ? [.. addresses, pinnedAddress] : addresses)
+        {
+            if (host.Topology.Find(a) is null)
+            {
+                return new PlacementRejected(PlacementErrorKind.UnknownDevice, $"device {a} is not a function of host '{hostName}'", null);
+            }
+        }
+        if (pinned is { } pin && host.Topology.Get(pin).P2pMem is not { Size: > 0 })
+        {
+            return Invalid($"policy.provider {pin} has no p2pmem on host '{hostName}'");
+        }
+        request = new PlacementRequest(addresses, sizeBytes, mode.Value, maxLevel, pinned);
+        return null;
+    }
+
+    private static PlacementRejected Invalid(string message) => new(PlacementErrorKind.Invalid, message, null);
+}
