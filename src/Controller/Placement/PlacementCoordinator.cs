@@ -31,7 +31,7 @@ public sealed class PlacementCoordinator : ReceivePersistentActor
     private readonly ILoggingAdapter log = Context.GetLogger();
     private readonly Random random = new();
 
-    private sealed record HostEntry(HostState State, IActorRef Agent, Address Address);
+    private sealed record HostEntry(HostState State, IActorRef Agent, Address Address, long Incarnation);
 
     /// <summary>A placement being allocated or released right now, and who waits for the answer.</summary>
     private sealed class InFlight(PlacementExplanation? explanation, IReadOnlyList<string> ranked)
@@ -100,6 +100,11 @@ public sealed class PlacementCoordinator : ReceivePersistentActor
 
     private void Register(RegisterHost m)
     {
+        if (hosts.TryGetValue(m.Host, out var known) && known.Incarnation > m.Incarnation)
+        {
+            log.Info("host {0}: ignoring a registration from an older incarnation at {1}", m.Host, Sender.Path.Address);
+            return;
+        }
         HostTopology topology;
         try
         {
@@ -115,7 +120,7 @@ public sealed class PlacementCoordinator : ReceivePersistentActor
         {
             state.DrainedProviders.Add(pool.Provider);
         }
-        hosts[m.Host] = new HostEntry(state, Sender, Sender.Path.Address.HasGlobalScope ? Sender.Path.Address : Cluster.Get(Context.System).SelfAddress);
+        hosts[m.Host] = new HostEntry(state, Sender, Sender.Path.Address.HasGlobalScope ? Sender.Path.Address : Cluster.Get(Context.System).SelfAddress, m.Incarnation);
         log.Info("host {0} registered: {1} pools, {2} buffers held", m.Host, m.Pools.Count, m.Pools.Sum(p => p.AllocationCount));
         Reconcile(m.Host, m.Pools);
         Sender.Tell(new HostRegistered(m.Host));
@@ -504,7 +509,7 @@ public sealed class PlacementCoordinator : ReceivePersistentActor
 
     private static PlacementRejected Unknown(string id) => new(PlacementErrorKind.UnknownPlacement, $"unknown placement '{id}'", null);
 
-    private static HostView View(HostEntry h) => new(h.State.Host, h.State.Status, h.State.Topology.Cpu.Vendor, h.State.Topology.Cpu.Family,
+    private static HostView View(HostEntry h) => new(h.State.Host, h.State.Status, h.Address.ToString(), h.State.Topology.Cpu.Vendor, h.State.Topology.Cpu.Family,
         h.State.Drained, h.State.DrainedProviders.Order(StringComparer.Ordinal).ToList(), h.State.Pools.Values.OrderBy(p => p.Provider, StringComparer.Ordinal).ToList());
 
     /// <summary>What makes two requests "the same" for idempotency: everything but the request id.</summary>

@@ -24,6 +24,7 @@ public sealed class HostAgent : ReceiveActor, IWithTimers
     private readonly Dictionary<string, IActorRef> pools = new(StringComparer.Ordinal);
     private readonly IActorRef? coordinator;
     private readonly TimeSpan registerEvery;
+    private readonly long incarnation = DateTime.UtcNow.Ticks;
     private HostTopology topology;
     private bool registered;
 
@@ -173,8 +174,9 @@ public sealed class HostAgent : ReceiveActor, IWithTimers
     {
         var document = TopologyDocumentMapper.ToDocument(topology, withDiagnostics: true);
         var host = Host;
+        var started = incarnation;
         var asks = pools.Values.Select(p => p.Ask<PoolStatus>(GetPoolStatus.Instance, TimeSpan.FromSeconds(10))).ToList();
-        Task.WhenAll(asks).PipeTo(coordinator!, Self, statuses => new RegisterHost(host, document, statuses.OrderBy(s => s.Provider, StringComparer.Ordinal).ToList()));
+        Task.WhenAll(asks).PipeTo(coordinator!, Self, statuses => new RegisterHost(host, document, statuses.OrderBy(s => s.Provider, StringComparer.Ordinal).ToList(), started));
     }
 
     private void Snapshot()

@@ -3,9 +3,13 @@ using Orchestrator.Protocol.Topology;
 
 namespace Orchestrator.Protocol.Controller;
 
-/// <summary>A node agent introduces its host to the controller: topology and every pool with its allocations (§7.1, §7.3).</summary>
+/// <summary>
+/// A node agent introduces its host to the controller: topology and every pool with its allocations (§7.1, §7.3).
+/// <see cref="Incarnation"/> (the agent's start time, in ticks) lets the controller ignore a registration from an
+/// older incarnation that arrives after the newer one.
+/// </summary>
 [Manifest("controller.register-host.v1")]
-public sealed record RegisterHost(string Host, TopologyDocument Topology, IReadOnlyList<PoolStatus> Pools) : IProtocolMessage;
+public sealed record RegisterHost(string Host, TopologyDocument Topology, IReadOnlyList<PoolStatus> Pools, long Incarnation) : IProtocolMessage;
 
 /// <summary>The controller took the registration; reconciliation of the host's allocations has started.</summary>
 [Manifest("controller.host-registered.v1")]

@@ -71,8 +71,8 @@ public sealed record PlacementFound(PlacementView Placement) : IProtocolMessage;
 [Manifest("controller.placement-list.v1")]
 public sealed record PlacementList(IReadOnlyList<PlacementView> Placements) : IProtocolMessage;
 
-/// <summary>One host as the controller sees it.</summary>
-public sealed record HostView(string Host, HostStatus Status, string? CpuVendor, int? CpuFamily, bool Drained, IReadOnlyList<string> DrainedProviders, IReadOnlyList<Node.PoolStatus> Pools);
+/// <summary>One host as the controller sees it; <see cref="Member"/> is the cluster address its agent registered from.</summary>
+public sealed record HostView(string Host, HostStatus Status, string Member, string? CpuVendor, int? CpuFamily, bool Drained, IReadOnlyList<string> DrainedProviders, IReadOnlyList<Node.PoolStatus> Pools);
 
 [Manifest("controller.host-list.v1")]
 public sealed record HostList(IReadOnlyList<HostView> Hosts) : IProtocolMessage;

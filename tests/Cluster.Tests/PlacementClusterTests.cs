@@ -1,0 +1,151 @@
+using Orchestrator.Protocol.Controller;
+using Xunit.Abstractions;
+
+namespace Orchestrator.Cluster.Tests;
+
+/// <summary>
+/// Controller and two nodes over real remoting: placements land on the right host and provider, survive a controller
+/// restart (journal recovery) and a node stopped mid-storm (reconciliation), and "no acknowledged placement lost, no
+/// byte allocated twice" holds after each.
+/// </summary>
+public sealed class PlacementClusterTests(ITestOutputHelper output)
+{
+    private const string HostA = "storage-01";
+    private const string HostB = "storage-02";
+    private const long MiB = 1 << 20;
+
+    private static PlaceBuffer Place(string id, string host, long size, params string[] clients) => new(id, host, clients, size);
+
+    /// <summary>Waits for reconciliation to settle, then checks the invariants for one host.</summary>
+    private async Task AssertConsistent(TestCluster cluster, string host, IReadOnlyCollection<string> acknowledgedLive)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (true)
+        {
+            var placements = (await cluster.Ask<PlacementList>(new ListPlacements(host))).Placements;
+            var held = await cluster.HeldOn(host);
+            var live = placements.Where(p => p.State is PlacementState.Committed or PlacementState.Releasing).ToDictionary(p => p.PlacementId);
+            var orphans = held.Keys.Where(id => !live.ContainsKey(id)).ToList();
+            var missing = live.Keys.Where(id => !held.ContainsKey(id)).ToList();
+            if (orphans.Count == 0 && missing.Count == 0 && placements.All(p => p.State != PlacementState.Pending && p.State != PlacementState.Releasing))
+            {
+                foreach (var id in acknowledgedLive)
+                {
+                    Assert.True(live.ContainsKey(id), $"acknowledged placement {id} is {placements.FirstOrDefault(p => p.PlacementId == id)?.State.ToString() ?? "gone"}");
+                }
+                foreach (var (id, placement) in live)
+                {
+                    Assert.Equal((placement.Provider, placement.Offset, placement.Length), (held[id].Provider, (long?)held[id].Record.Offset, (long?)held[id].Record.Length));
+                }
+                foreach (var provider in held.Values.GroupBy(h => h.Provider))
+                {
+                    var extents = provider.Select(h => h.Record).OrderBy(r => r.Offset).ToList();
+                    for (var i = 1; i < extents.Count; i++)
+                    {
+                        Assert.True(extents[i - 1].Offset + extents[i - 1].Length <= extents[i].Offset, $"{provider.Key}: {extents[i - 1].AllocationId} and {extents[i].AllocationId} overlap");
+                    }
+                }
+                output.WriteLine($"{host}: {live.Count} live placements, {placements.Count} in all, consistent");
+                return;
+            }
+            if (DateTime.UtcNow > deadline)
+            {
+                Assert.Fail($"{host} did not reconcile: orphans [{string.Join(", ", orphans)}], missing [{string.Join(", ", missing)}], pending [{string.Join(", ", placements.Where(p => p.State is PlacementState.Pending or PlacementState.Releasing).Select(p => p.PlacementId))}]");
+            }
+            await Task.Delay(250);
+        }
+    }
+
+    [Fact]
+    public async Task Placements_survive_controller_and_node_restarts_with_no_orphan_and_no_double_allocation()
+    {
+        var logs = LogCapture.Install();
+        await using var cluster = new TestCluster();
+        await cluster.StartControllerAsync();
+        await cluster.StartNodeAsync(HostA);
+        await cluster.StartNodeAsync(HostB);
+        await cluster.WaitForHostsAsync(HostA, HostB);
+        var live = new List<string>();
+
+        // The RNIC and NVMe B share a switch with CMBs A and B: B's own CMB is closest (distance 4).
+        var first = Assert.IsType<PlacementAccepted>(await cluster.Ask(Place("a-1", HostA, 16 * MiB, "0000:03:00.0", "0000:05:00.0")));
+        Assert.Equal((HostA, "0000:05:00.0", PlacementState.Committed), (first.Placement.Host, first.Placement.Provider, first.Placement.State));
+        Assert.Equal("0000:05:00.0", first.Explanation!.Provider);
+        live.Add("a-1");
+        // On the two-level box, the RNIC and NVMe D: D's own CMB.
+        var second = Assert.IsType<PlacementAccepted>(await cluster.Ask(Place("b-1", HostB, 32 * MiB, "0000:43:00.0", "0000:46:00.0")));
+        Assert.Equal((HostB, "0000:46:00.0"), (second.Placement.Host, second.Placement.Provider));
+        live.Add("b-1");
+        for (var i = 2; i <= 8; i++)
+        {
+            Assert.IsType<PlacementAccepted>(await cluster.Ask(Place($"a-{i}", HostA, 8 * MiB, "0000:03:00.0")));
+            live.Add($"a-{i}");
+        }
+
+        // Idempotency: the same request again is the same placement; the same id for another request conflicts.
+        var again = Assert.IsType<PlacementAccepted>(await cluster.Ask(Place("a-1", HostA, 16 * MiB, "0000:03:00.0", "0000:05:00.0")));
+        Assert.True(again.Existing);
+        Assert.Equal(first.Placement.Offset, again.Placement.Offset);
+        Assert.Equal(PlacementErrorKind.Conflict, Assert.IsType<PlacementRejected>(await cluster.Ask(Place("a-1", HostA, 1 * MiB, "0000:03:00.0"))).Kind);
+
+        // Release is idempotent and frees the bytes on the node.
+        Assert.Equal(PlacementState.Released, Assert.IsType<PlacementFound>(await cluster.Ask(new ReleasePlacement("a-2"))).Placement.State);
+        Assert.Equal(PlacementState.Released, Assert.IsType<PlacementFound>(await cluster.Ask(new ReleasePlacement("a-2"))).Placement.State);
+        live.Remove("a-2");
+        await AssertConsistent(cluster, HostA, live.Where(l => l.StartsWith("a-", StringComparison.Ordinal)).ToList());
+        await AssertConsistent(cluster, HostB, ["b-1"]);
+
+        // The controller goes away; a new one on the same journal recovers every placement, and the nodes re-register.
+        var nodeSeeds = cluster.NodeAddresses;
+        await cluster.StopControllerAsync();
+        await cluster.StartControllerAsync(seeds: [cluster.Seed, .. nodeSeeds]);
+        await cluster.WaitForHostsAsync(HostA, HostB);
+        var recovered = (await cluster.Ask<PlacementList>(new ListPlacements())).Placements;
+        Assert.Equal(live.Order(StringComparer.Ordinal), recovered.Where(p => p.State == PlacementState.Committed).Select(p => p.PlacementId).Order(StringComparer.Ordinal));
+        Assert.Equal(PlacementState.Released, recovered.Single(p => p.PlacementId == "a-2").State);
+
+        // A storm of placements on host A; the node is stopped in the middle of it and started again.
+        // Four clients place buffers one after another while the node is stopped under them.
+        var completed = 0;
+        var stopped = false;
+        var storm = Enumerable.Range(0, 4).Select(async client =>
+        {
+            var results = new List<object>();
+            var afterStop = 0;
+            for (var i = 0; i < 2000 && afterStop < 3; i++)
+            {
+                results.Add(await cluster.Ask(Place($"s-{client}-{i}", HostA, 64 * 1024, "0000:03:00.0")));
+                Interlocked.Increment(ref completed);
+                afterStop += Volatile.Read(ref stopped) ? 1 : 0;
+            }
+            return results;
+        }).ToList();
+        while (Volatile.Read(ref completed) < 20)
+        {
+            await Task.Delay(5);
+        }
+        await cluster.StopNodeAsync(HostA);
+        Volatile.Write(ref stopped, true);
+        var outcomes = (await Task.WhenAll(storm)).SelectMany(r => r).ToList();
+        var acknowledged = outcomes.OfType<PlacementAccepted>().Select(a => a.Placement.PlacementId).ToList();
+        output.WriteLine($"storm: {acknowledged.Count} acknowledged, {outcomes.OfType<PlacementRejected>().Count()} refused ({string.Join("; ", outcomes.OfType<PlacementRejected>().Select(r => r.Kind).Distinct())})");
+        Assert.NotEmpty(acknowledged);
+        Assert.NotEmpty(outcomes.OfType<PlacementRejected>());  // the node really went away mid-storm
+        await cluster.StartNodeAsync(HostA);
+        output.WriteLine($"nodes now: {string.Join(", ", cluster.NodeAddresses)}");
+        await cluster.WaitForHostsAsync(HostA);
+        await AssertConsistent(cluster, HostA, [.. live.Where(l => l.StartsWith("a-", StringComparison.Ordinal)), .. acknowledged]);
+        await AssertConsistent(cluster, HostB, ["b-1"]);
+
+        // And the host takes new placements again.
+        var after = await cluster.Ask(Place("after", HostA, MiB, "0000:03:00.0"));
+        if (after is not PlacementAccepted)
+        {
+            foreach (var line in logs.Lines.Where(l => l.Contains("storage-01", StringComparison.Ordinal) || l.Contains("Member", StringComparison.Ordinal) || l.Contains("host", StringComparison.Ordinal)))
+            {
+                output.WriteLine(line);
+            }
+        }
+        Assert.True(after is PlacementAccepted, $"after the restart: {after}");
+    }
+}

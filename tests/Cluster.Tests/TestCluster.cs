@@ -1,0 +1,186 @@
+using System.Net;
+using System.Net.Sockets;
+using Akka.Actor;
+using Akka.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Orchestrator.Controller.Hosting;
+using Orchestrator.Controller.Placement;
+using Orchestrator.Node.Agent;
+using Orchestrator.Node.Hosting;
+using Orchestrator.Protocol.Controller;
+using Orchestrator.Protocol.Node;
+using Orchestrator.Tests.Shared;
+
+namespace Orchestrator.Cluster.Tests;
+
+/// <summary>
+/// A real cluster in this process: a controller system and node systems over Akka remoting on 127.0.0.1, each with
+/// its own SQLite journal. Cluster timings are tuned for tests only (STACK.md trap 6).
+/// </summary>
+internal sealed class TestCluster : IAsyncDisposable
+{
+    public static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(20);
+
+    public const string FastCluster = """
+        akka.cluster {
+          seed-node-timeout = 1s
+          retry-unsuccessful-join-after = 1s
+          periodic-tasks-initial-delay = 0s
+          gossip-interval = 200ms
+          leader-actions-interval = 200ms
+          unreachable-nodes-reaper-interval = 500ms
+          down-removal-margin = 1s
+          split-brain-resolver.stable-after = 2s
+          singleton.hand-over-retry-interval = 200ms
+          singleton-proxy.singleton-identification-interval = 200ms
+          failure-detector.heartbeat-interval = 500ms
+          failure-detector.acceptable-heartbeat-pause = 2s
+        }
+        akka.coordinated-shutdown.phases.cluster-exiting.timeout = 2s
+        akka.remote.retry-gate-closed-for = 200ms
+        """;
+
+    private readonly string dir = Path.Combine(Path.GetTempPath(), "p2p-cluster-" + Guid.NewGuid().ToString("N")[..10]);
+    private readonly Dictionary<string, IHost> nodes = new(StringComparer.Ordinal);
+    private readonly List<IHost> controllers = [];
+
+    public TestCluster()
+    {
+        Directory.CreateDirectory(dir);
+        ControllerPort = FreePort();
+    }
+
+    public int ControllerPort { get; }
+
+    public string Seed => $"akka.tcp://orchestrator@127.0.0.1:{ControllerPort}";
+
+    public IActorRef Coordinator { get; private set; } = ActorRefs.Nobody;
+
+    public static string Topology(string host) => Path.Combine(FixturePaths.RepoRoot, "deploy", "topologies", $"{host}.yaml");
+
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public async Task StartControllerAsync(int? port = null, IReadOnlyList<string>? seeds = null)
+    {
+        var host = ControllerHost.Build(new ControllerOptions
+        {
+            Port = port ?? ControllerPort,
+            Seeds = [.. seeds ?? [Seed]],
+            Journal = Path.Combine(dir, "controller.db"),
+            NodeTimeout = TimeSpan.FromSeconds(3),
+            SnapshotEvery = 25,
+            ExtraHocon = FastCluster,
+        });
+        await host.StartAsync();
+        controllers.Add(host);
+        Coordinator = await host.Services.GetRequiredService<ActorRegistry>().GetAsync<PlacementCoordinator>();
+    }
+
+    public async Task StopControllerAsync(int index = 0)
+    {
+        var host = controllers[index];
+        await host.StopAsync(TimeSpan.FromSeconds(30));
+        host.Dispose();
+        controllers.RemoveAt(index);
+    }
+
+    public async Task StartNodeAsync(string hostName)
+    {
+        var host = NodeHost.Build(new NodeOptions
+        {
+            Topology = Topology(hostName),
+            Journal = Path.Combine(dir, $"{hostName}.db"),
+            Port = 0,
+            Seeds = [Seed],
+            RegisterEvery = TimeSpan.FromSeconds(1),
+            ExtraHocon = FastCluster,
+        });
+        await host.StartAsync();
+        nodes[hostName] = host;
+    }
+
+    public async Task StopNodeAsync(string hostName)
+    {
+        var host = nodes[hostName];
+        nodes.Remove(hostName);
+        await host.StopAsync(TimeSpan.FromSeconds(30));
+        host.Dispose();
+    }
+
+    /// <summary>The cluster addresses of the running nodes: a lone controller that restarts must list them as seeds, or it would seed a cluster of its own.</summary>
+    public IReadOnlyList<string> NodeAddresses
+        => nodes.Values.Select(n => Akka.Cluster.Cluster.Get(n.Services.GetRequiredService<ActorSystem>()).SelfAddress.ToString()).ToList();
+
+    public async Task<IActorRef> AgentOf(string hostName) => await nodes[hostName].Services.GetRequiredService<ActorRegistry>().GetAsync<HostAgent>();
+
+    public async Task<T> Ask<T>(object message) => (T)await Coordinator.Ask<object>(message, AskTimeout);
+
+    public async Task<object> Ask(object message) => await Coordinator.Ask<object>(message, AskTimeout);
+
+    /// <summary>
+    /// Waits until the controller sees every named host Up, registered by the node running now (not an earlier
+    /// incarnation that has not yet been removed). Registration is periodic; no fixed sleeps.
+    /// </summary>
+    public async Task WaitForHostsAsync(params string[] hostNames)
+    {
+        var members = hostNames.ToDictionary(h => h, h => Akka.Cluster.Cluster.Get(nodes[h].Services.GetRequiredService<ActorSystem>()).SelfAddress.ToString());
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(45);
+        while (true)
+        {
+            try
+            {
+                var list = await Coordinator.Ask<HostList>(new GetHosts(), TimeSpan.FromSeconds(3));
+                if (hostNames.All(h => list.Hosts.Any(x => x.Host == h && x.Status == HostStatus.Up && x.Member == members[h])))
+                {
+                    return;
+                }
+            }
+            catch (Exception e) when (e is AskTimeoutException or TaskCanceledException)
+            {
+                // The singleton may be moving or starting; try again.
+            }
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"hosts {string.Join(", ", hostNames)} did not register in time");
+            }
+            await Task.Delay(200);
+        }
+    }
+
+    /// <summary>What the node holds, by allocation id.</summary>
+    public async Task<Dictionary<string, (string Provider, AllocationRecord Record)>> HeldOn(string hostName)
+    {
+        var snapshot = await (await AgentOf(hostName)).Ask<HostSnapshot>(new GetHostSnapshot(), AskTimeout);
+        return snapshot.Pools.SelectMany(p => p.Allocations.Select(a => (p.Provider, a))).ToDictionary(x => x.a.AllocationId, StringComparer.Ordinal);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var host in nodes.Values.Concat(controllers))
+        {
+            try
+            {
+                await host.StopAsync(TimeSpan.FromSeconds(20));
+            }
+            catch (OperationCanceledException)
+            {
+                // Shutting down anyway.
+            }
+            host.Dispose();
+        }
+        try
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A leftover temp folder is harmless.
+        }
+    }
+}
