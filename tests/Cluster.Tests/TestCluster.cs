@@ -82,6 +82,14 @@ internal sealed class TestCluster : IAsyncDisposable
         Coordinator = await host.Services.GetRequiredService<ActorRegistry>().GetAsync<PlacementCoordinator>();
     }
 
+    /// <summary>Points test requests at the coordinator proxy of another running controller.</summary>
+    public async Task UseControllerAsync(int index)
+    {
+        Coordinator = await controllers[index].Services.GetRequiredService<ActorRegistry>().GetAsync<PlacementCoordinator>();
+    }
+
+    public ActorSystem ControllerSystem(int index = 0) => controllers[index].Services.GetRequiredService<ActorSystem>();
+
     public async Task StopControllerAsync(int index = 0)
     {
         var host = controllers[index];
