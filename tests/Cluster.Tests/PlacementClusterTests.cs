@@ -147,5 +147,56 @@ public sealed class PlacementClusterTests(ITestOutputHelper output)
             }
         }
         Assert.True(after is PlacementAccepted, $"after the restart: {after}");
+
+        // Once more, now that the journal holds hundreds of events and snapshots (every 25): the same state comes back.
+        var before = (await cluster.Ask<PlacementList>(new ListPlacements())).Placements;
+        await using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={cluster.ControllerJournal}"))
+        {
+            await connection.OpenAsync();
+            var command = connection.CreateCommand();
+            command.CommandText = "SELECT COUNT(*) FROM snapshot WHERE persistence_id = 'placement-coordinator'";
+            Assert.True(Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture) > 0, "the coordinator took no snapshot");
+        }
+        var seeds = cluster.NodeAddresses;
+        await cluster.StopControllerAsync();
+        await cluster.StartControllerAsync(seeds: [cluster.Seed, .. seeds]);
+        var afterRestart = (await cluster.Ask<PlacementList>(new ListPlacements())).Placements;
+        Assert.Equal(before, afterRestart, new PlacementViewComparer());
+    }
+
+    /// <summary>Placements compare by value, their client lists included.</summary>
+    private sealed class PlacementViewComparer : IEqualityComparer<PlacementView>
+    {
+        public bool Equals(PlacementView? x, PlacementView? y)
+            => x is not null && y is not null && x with { Clients = [] } == y with { Clients = [] } && x.Clients.SequenceEqual(y.Clients);
+
+        public int GetHashCode(PlacementView obj) => obj.PlacementId.GetHashCode(StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task When_the_oldest_controller_goes_the_singleton_moves_and_recovers_every_placement()
+    {
+        await using var cluster = new TestCluster();
+        await cluster.StartControllerAsync();
+        var second = TestCluster.FreePort();
+        await cluster.StartControllerAsync(port: second, seeds: [cluster.Seed, $"akka.tcp://orchestrator@127.0.0.1:{second}"]);
+        await cluster.UseControllerAsync(0);
+        await cluster.StartNodeAsync(HostA);
+        await cluster.WaitForHostsAsync(HostA);
+        var live = new List<string>();
+        for (var i = 0; i < 6; i++)
+        {
+            Assert.IsType<PlacementAccepted>(await cluster.Ask(Place($"f-{i}", HostA, 4 * MiB, "0000:03:00.0")));
+            live.Add($"f-{i}");
+        }
+
+        await cluster.StopControllerAsync(0);      // the oldest: the singleton lives there
+        await cluster.UseControllerAsync(0);       // the survivor's proxy finds the moved singleton
+        await cluster.WaitForHostsAsync(HostA);
+        var recovered = (await cluster.Ask<PlacementList>(new ListPlacements(HostA))).Placements;
+        Assert.Equal(live, recovered.Where(p => p.State == PlacementState.Committed).Select(p => p.PlacementId).Order(StringComparer.Ordinal));
+        Assert.IsType<PlacementAccepted>(await cluster.Ask(Place("f-after", HostA, 4 * MiB, "0000:03:00.0")));
+        live.Add("f-after");
+        await AssertConsistent(cluster, HostA, live);
     }
 }

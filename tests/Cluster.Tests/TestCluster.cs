@@ -53,6 +53,8 @@ internal sealed class TestCluster : IAsyncDisposable
 
     public int ControllerPort { get; }
 
+    public string ControllerJournal => Path.Combine(dir, "controller.db");
+
     public string Seed => $"akka.tcp://orchestrator@127.0.0.1:{ControllerPort}";
 
     public IActorRef Coordinator { get; private set; } = ActorRefs.Nobody;
@@ -72,7 +74,7 @@ internal sealed class TestCluster : IAsyncDisposable
         {
             Port = port ?? ControllerPort,
             Seeds = [.. seeds ?? [Seed]],
-            Journal = Path.Combine(dir, "controller.db"),
+            Journal = ControllerJournal,
             NodeTimeout = TimeSpan.FromSeconds(3),
             SnapshotEvery = 25,
             ExtraHocon = FastCluster,

@@ -30,6 +30,7 @@ public sealed class PlacementCoordinator : ReceivePersistentActor
     private readonly CoordinatorSettings settings;
     private readonly ILoggingAdapter log = Context.GetLogger();
     private readonly Random random = new();
+    private int eventsSinceSnapshot;
 
     private sealed record HostEntry(HostState State, IActorRef Agent, Address Address, long Incarnation);
 
@@ -284,7 +285,6 @@ public sealed class PlacementCoordinator : ReceivePersistentActor
                     Apply(e);
                     AdjustPool(request.Host, request.Provider, -e.Length);
                     Finish(outcome.PlacementId, Answer(book.Find(outcome.PlacementId)!, existing: false, flight.Explanation));
-                    MaybeSnapshot();
                 });
                 break;
             case BufferRefused { Reason: RefusalReason.NoContiguousSpace or RefusalReason.Overcommitted } refused:
@@ -417,7 +417,6 @@ public sealed class PlacementCoordinator : ReceivePersistentActor
                     AdjustPool(placement.Host, placement.Provider, placement.Length ?? 0);
                 }
                 Finish(outcome.PlacementId, new PlacementFound(book.Find(outcome.PlacementId)!));
-                MaybeSnapshot();
             });
             return;
         }
@@ -467,13 +466,14 @@ public sealed class PlacementCoordinator : ReceivePersistentActor
         });
     }
 
-    private void Apply(IPlacementEvent e) => book.Apply(e);
-
-    private void MaybeSnapshot()
+    /// <summary>Applies a journaled event on the live path, and snapshots every N of them (recovery replays at most N).</summary>
+    private void Apply(IPlacementEvent e)
     {
-        if (LastSequenceNr % settings.SnapshotEvery == 0)
+        book.Apply(e);
+        if (++eventsSinceSnapshot >= settings.SnapshotEvery)
         {
             SaveSnapshot(book.Snapshot());
+            eventsSinceSnapshot = 0;
         }
     }
 
