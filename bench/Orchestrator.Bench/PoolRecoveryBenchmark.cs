@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Akka.Actor;
-using Akka.Persistence;
 using Microsoft.Extensions.DependencyInjection;
 using Orchestrator.Node.Hosting;
 using Orchestrator.Node.Pools;
@@ -62,81 +61,42 @@ public static class PoolRecoveryBenchmark
 
     private static async Task Seed(ActorSystem system, string provider, long capacity, int? snapshotAt)
     {
-        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        system.ActorOf(Props.Create(() => new JournalSeeder(provider, capacity, snapshotAt, done)));
-        await done.Task.WaitAsync(TimeSpan.FromMinutes(10));
-    }
-
-    /// <summary>Writes a pool's journal: 60% allocations of 1–16 granules, 40% frees, as the pool would have journaled them.</summary>
-    private sealed class JournalSeeder : ReceivePersistentActor
-    {
-        private readonly ExtentAllocator mirror;
-        private readonly TaskCompletionSource done;
-        private readonly string provider;
-
-        public JournalSeeder(string provider, long capacity, int? snapshotAt, TaskCompletionSource done)
+        var mirror = new ExtentAllocator(capacity);
+        var random = new Random(3);
+        var events = new List<object> { new PoolOpened(Host, provider, capacity) };
+        var live = new List<string>();
+        var next = 0;
+        while (events.Count < Events)
         {
-            this.provider = provider;
-            this.done = done;
-            mirror = new ExtentAllocator(capacity);
-            PersistenceId = PoolActor.PersistenceIdOf(Host, provider);
-            var random = new Random(3);
-            var events = new List<object> { new PoolOpened(Host, provider, capacity) };
-            var live = new List<string>();
-            var next = 0;
-            while (events.Count < Events)
+            if (live.Count > 0 && random.Next(10) < 4)
             {
-                if (live.Count > 0 && random.Next(10) < 4)
-                {
-                    var i = random.Next(live.Count);
-                    var id = live[i];
-                    live[i] = live[^1];
-                    live.RemoveAt(live.Count - 1);
-                    mirror.Free(id);
-                    events.Add(new BufferFreed(id));
-                }
-                else
-                {
-                    var id = $"b{next++}";
-                    var e = mirror.Allocate(id, random.Next(1, 17) * ExtentAllocator.Granule).Extent!;
-                    live.Add(id);
-                    events.Add(new BufferAllocated(id, e.Offset, e.Length, e.RequestedBytes, 0));
-                }
+                var i = random.Next(live.Count);
+                var id = live[i];
+                live[i] = live[^1];
+                live.RemoveAt(live.Count - 1);
+                mirror.Free(id);
+                events.Add(new BufferFreed(id));
             }
-            var state = new ExtentAllocator(capacity);
-            Recover<RecoveryCompleted>(__ =>
+            else
             {
-                var written = 0;
-                foreach (var batch in events.Chunk(1000))
-                {
-                    PersistAll(batch, e =>
-                    {
-                        written++;
-                        switch (e)
-                        {
-                            case BufferAllocated a:
-                                state.TryAllocateAt(new Extent(a.AllocationId, a.Offset, a.Length, a.RequestedBytes, 0), out string? _);
-                                break;
-                            case BufferFreed f:
-                                state.Free(f.AllocationId);
-                                break;
-                        }
-                        if (written == snapshotAt)
-                        {
-                            SaveSnapshot(new PoolSnapshot(Host, this.provider, capacity,
-                                state.Allocations.Values.Select(x => new AllocationRecord(x.AllocationId, x.Offset, x.Length, x.RequestedBytes, 0)).ToList()));
-                        }
-                        if (written == events.Count && snapshotAt is null)
-                        {
-                            this.done.TrySetResult();
-                        }
-                    });
-                }
-            });
-            Command<SaveSnapshotSuccess>(_ => this.done.TrySetResult());
-            Command<SaveSnapshotFailure>(f => this.done.TrySetException(f.Cause));
+                var id = $"b{next++}";
+                var e = mirror.Allocate(id, random.Next(1, 17) * ExtentAllocator.Granule).Extent!;
+                live.Add(id);
+                events.Add(new BufferAllocated(id, e.Offset, e.Length, e.RequestedBytes, 0));
+            }
         }
-
-        public override string PersistenceId { get; }
+        var state = new ExtentAllocator(capacity);
+        await JournalSeeding.WriteAsync(system, PoolActor.PersistenceIdOf(Host, provider), events, snapshotAt, e =>
+        {
+            switch (e)
+            {
+                case BufferAllocated a:
+                    state.TryAllocateAt(new Extent(a.AllocationId, a.Offset, a.Length, a.RequestedBytes, 0), out string? _);
+                    break;
+                case BufferFreed f:
+                    state.Free(f.AllocationId);
+                    break;
+            }
+        }, () => new PoolSnapshot(Host, provider, capacity, state.Allocations.Values.Select(x => new AllocationRecord(x.AllocationId, x.Offset, x.Length, x.RequestedBytes, 0)).ToList()));
     }
 }

@@ -1,3 +1,4 @@
+using Serilog;
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Running;
@@ -8,6 +9,17 @@ using BenchmarkDotNet.Toolchains.InProcess.Emit;
 if (args.Length > 0 && args[0] == "recovery")
 {
     await Orchestrator.Bench.PoolRecoveryBenchmark.RunAsync();
+    return;
+}
+
+if (args.Length > 0 && args[0] is "recovery" or "controller-recovery")
+{
+    Serilog.Log.Logger = new Serilog.LoggerConfiguration().MinimumLevel.Warning().WriteTo.Console().CreateLogger();
+}
+
+if (args.Length > 0 && args[0] == "controller-recovery")
+{
+    await Orchestrator.Bench.ControllerRecoveryBenchmark.RunAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 1_000_000);
     return;
 }
 

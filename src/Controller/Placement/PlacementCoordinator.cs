@@ -82,7 +82,7 @@ public sealed class PlacementCoordinator : ReceivePersistentActor
         Command<SaveSnapshotFailure>(f => log.Warning("coordinator snapshot failed: {0}", f.Cause.Message));
     }
 
-    public override string PersistenceId => "placement-coordinator";
+    public override string PersistenceId => settings.PersistenceId;
 
     public static Props Props(CoordinatorSettings settings) => Akka.Actor.Props.Create(() => new PlacementCoordinator(settings));
 
@@ -520,5 +520,5 @@ public sealed class PlacementCoordinator : ReceivePersistentActor
     }
 }
 
-/// <summary>Coordinator settings: how long to wait for a node, how often to snapshot.</summary>
-public sealed record CoordinatorSettings(TimeSpan NodeTimeout, int SnapshotEvery);
+/// <summary>Coordinator settings: how long to wait for a node, how often to snapshot, and its journal identity.</summary>
+public sealed record CoordinatorSettings(TimeSpan NodeTimeout, int SnapshotEvery, string PersistenceId = PlacementCoordinator.Name);
