@@ -12,9 +12,15 @@ if (args.Length > 0 && args[0] == "recovery")
     return;
 }
 
-if (args.Length > 0 && args[0] is "recovery" or "controller-recovery")
+if (args.Length > 0 && args[0] is "recovery" or "controller-recovery" or "registration")
 {
     Serilog.Log.Logger = new Serilog.LoggerConfiguration().MinimumLevel.Warning().WriteTo.Console().CreateLogger();
+}
+
+if (args.Length > 0 && args[0] == "registration")
+{
+    await Orchestrator.Bench.RegistrationBenchmark.RunAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 200);
+    return;
 }
 
 if (args.Length > 0 && args[0] == "controller-recovery")

@@ -1,3 +1,4 @@
+using Akka.Actor;
 using Orchestrator.Protocol.Controller;
 using Xunit.Abstractions;
 
@@ -198,5 +199,28 @@ public sealed class PlacementClusterTests(ITestOutputHelper output)
         Assert.IsType<PlacementAccepted>(await cluster.Ask(Place("f-after", HostA, 4 * MiB, "0000:03:00.0")));
         live.Add("f-after");
         await AssertConsistent(cluster, HostA, live);
+    }
+
+    [Fact]
+    public async Task Registrations_and_host_lists_larger_than_akkas_default_frame_still_cross_the_wire()
+    {
+        await using var cluster = new TestCluster();
+        await cluster.StartControllerAsync();
+        await cluster.StartNodeAsync(HostA);
+        await cluster.WaitForHostsAsync(HostA);
+        var agent = await cluster.AgentOf(HostA);
+        const int Buffers = 1500;  // ~1500 allocation records: a registration well over 128 KB
+        await Task.WhenAll(Enumerable.Range(0, Buffers).Select(i => agent.Ask<object>(new Protocol.Node.AllocateBuffer("0000:04:00.0", $"big-{i}", 4096), TestCluster.AskTimeout)));
+
+        // The controller frees them as orphans once the big registration arrives; asked from the node, across remoting.
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        var remote = cluster.CoordinatorFrom(HostA);
+        while ((await cluster.HeldOn(HostA)).Count > 0)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the controller never reconciled the big registration");
+            await Task.Delay(200);
+        }
+        var hosts = await remote.Ask<HostList>(new GetHosts(), TestCluster.AskTimeout);
+        Assert.Equal(HostA, Assert.Single(hosts.Hosts).Host);
     }
 }

@@ -127,6 +127,9 @@ internal sealed class TestCluster : IAsyncDisposable
     public IReadOnlyList<string> NodeAddresses
         => nodes.Values.Select(n => Akka.Cluster.Cluster.Get(n.Services.GetRequiredService<ActorSystem>()).SelfAddress.ToString()).ToList();
 
+    /// <summary>The coordinator as a node reaches it: through its own singleton proxy, across remoting.</summary>
+    public IActorRef CoordinatorFrom(string hostName) => nodes[hostName].Services.GetRequiredService<ActorRegistry>().Get<CoordinatorProxy>();
+
     public async Task<IActorRef> AgentOf(string hostName) => await nodes[hostName].Services.GetRequiredService<ActorRegistry>().GetAsync<HostAgent>();
 
     public async Task<T> Ask<T>(object message) => (T)await Coordinator.Ask<object>(message, AskTimeout);

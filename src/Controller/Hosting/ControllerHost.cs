@@ -34,6 +34,7 @@ public static class ControllerHost
             {
                 akka.AddHocon(hocon, HoconAddMode.Prepend);
             }
+            akka.AddHocon(RemotingLimits.Hocon, HoconAddMode.Prepend);
             akka.ConfigureLoggers(loggers =>
             {
                 loggers.ClearLoggers();

@@ -40,6 +40,7 @@ public static class NodeHost
             {
                 akka.AddHocon(hocon, HoconAddMode.Prepend);
             }
+            akka.AddHocon(RemotingLimits.Hocon, HoconAddMode.Prepend);
             akka.ConfigureLoggers(loggers =>
             {
                 loggers.ClearLoggers();
