@@ -1,8 +1,8 @@
-using Serilog;
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Running;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
+using Serilog;
 
 // Short in-process jobs: the machines are shared and noisy, so the figures that matter are the ratios against the
 // baseline measured in the same run (ARCHITECTURE §12), not absolute times.
