@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.Hosting;
 using Orchestrator.Controller.Hosting;
-using Serilog;
+using Orchestrator.Hosting;
 
 namespace Orchestrator.Controller;
 
@@ -17,35 +16,11 @@ public static class ControllerProgram
         ["--node-timeout"] = "Orchestrator:Controller:NodeTimeout",
     };
 
-    public static async Task<int> Main(string[] args)
+    public static Task<int> Main(string[] args) => ProcessProgram.RunAsync(args, Switches, configuration =>
     {
-        Log.Logger = new LoggerConfiguration()
-            .MinimumLevel.Information()
-            .WriteTo.Console(outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {Message:lj}{NewLine}{Exception}")
-            .CreateLogger();
-        try
-        {
-            var configuration = new ConfigurationBuilder()
-                .SetBasePath(AppContext.BaseDirectory)
-                .AddJsonFile("appsettings.json", optional: true)
-                .AddEnvironmentVariables()
-                .AddCommandLine(args, Switches)
-                .Build();
-            var options = new ControllerOptions();
-            configuration.GetSection("Orchestrator:Controller").Bind(options);
-            options.Seeds = configuration.GetSection("Orchestrator:Cluster:Seeds").Get<List<string>>() ?? [];
-            using var host = ControllerHost.Build(options);
-            await host.RunAsync();
-            return 0;
-        }
-        catch (InvalidOperationException e) when (e.InnerException is FormatException)
-        {
-            Log.Fatal("bad setting: {Message}", e.InnerException.Message);
-            return 2;
-        }
-        finally
-        {
-            await Log.CloseAndFlushAsync();
-        }
-    }
+        var options = new ControllerOptions();
+        configuration.GetSection("Orchestrator:Controller").Bind(options);
+        options.Seeds = configuration.GetSection("Orchestrator:Cluster:Seeds").Get<List<string>>() ?? [];
+        return ControllerHost.Build(options);
+    });
 }

@@ -1,8 +1,7 @@
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.Hosting;
+using Orchestrator.Hosting;
 using Orchestrator.Node.Hosting;
 using Orchestrator.Topology.Model;
-using Serilog;
 
 namespace Orchestrator.Node;
 
@@ -23,41 +22,11 @@ public static class NodeProgram
         ["--port"] = "Orchestrator:Node:Port",
     };
 
-    public static async Task<int> Main(string[] args)
+    public static Task<int> Main(string[] args) => ProcessProgram.RunAsync(args, Switches, configuration =>
     {
-        Log.Logger = new LoggerConfiguration()
-            .MinimumLevel.Information()
-            .Enrich.FromLogContext()
-            .WriteTo.Console(outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {Message:lj}{NewLine}{Exception}")
-            .CreateLogger();
-        try
-        {
-            var configuration = new ConfigurationBuilder()
-                .SetBasePath(AppContext.BaseDirectory)
-                .AddJsonFile("appsettings.json", optional: true)
-                .AddEnvironmentVariables()
-                .AddCommandLine(args, Switches)
-                .Build();
-            var options = new NodeOptions();
-            configuration.GetSection("Orchestrator:Node").Bind(options);
-            options.Seeds = configuration.GetSection("Orchestrator:Cluster:Seeds").Get<List<string>>() ?? [];
-            using var host = NodeHost.Build(options);
-            await host.RunAsync();
-            return 0;
-        }
-        catch (TopologyException e)
-        {
-            Log.Fatal("cannot discover the host: {Message}", e.Message);
-            return 1;
-        }
-        catch (InvalidOperationException e) when (e.Message.Contains("configuration", StringComparison.OrdinalIgnoreCase) || e.InnerException is FormatException)
-        {
-            Log.Fatal("bad setting: {Message}", e.InnerException?.Message ?? e.Message);
-            return 2;
-        }
-        finally
-        {
-            await Log.CloseAndFlushAsync();
-        }
-    }
+        var options = new NodeOptions();
+        configuration.GetSection("Orchestrator:Node").Bind(options);
+        options.Seeds = configuration.GetSection("Orchestrator:Cluster:Seeds").Get<List<string>>() ?? [];
+        return NodeHost.Build(options);
+    }, e => e is TopologyException ? ($"cannot discover the host: {e.Message}", 1) : null);
 }

@@ -1,14 +1,9 @@
 using Akka.Cluster.Hosting;
 using Akka.Cluster.Hosting.SBR;
 using Akka.Hosting;
-using Akka.Logger.Serilog;
-using Akka.Persistence.Sql.Hosting;
-using Akka.Remote.Hosting;
-using LinqToDB;
 using Microsoft.Extensions.Hosting;
 using Orchestrator.Controller.Placement;
-using Orchestrator.Protocol;
-using Orchestrator.Protocol.Serialization;
+using Orchestrator.Hosting;
 using Serilog;
 
 namespace Orchestrator.Controller.Hosting;
@@ -22,7 +17,7 @@ namespace Orchestrator.Controller.Hosting;
 /// </summary>
 public static class ControllerHost
 {
-    public const string SystemName = "orchestrator";
+    public const string SystemName = ProcessAkka.SystemName;
 
     public static IHost Build(ControllerOptions options, Action<HostApplicationBuilder>? configure = null)
     {
@@ -30,28 +25,13 @@ public static class ControllerHost
         builder.Services.AddSerilog();
         builder.Services.AddAkka(SystemName, akka =>
         {
-            if (options.ExtraHocon is { } hocon)
-            {
-                akka.AddHocon(hocon, HoconAddMode.Prepend);
-            }
-            akka.AddHocon(RemotingLimits.Hocon, HoconAddMode.Prepend);
-            akka.ConfigureLoggers(loggers =>
-            {
-                loggers.ClearLoggers();
-                loggers.AddLogger<SerilogLogger>();
-            });
-            akka.WithRemoting(options.Bind, options.Port);
+            akka.WithOrchestratorDefaults(options.Bind, options.Port, options.Journal, Path.Combine("data", "controller.db"), options.ExtraHocon);
             akka.WithClustering(new ClusterOptions
             {
                 Roles = ["controller"],
                 SeedNodes = [.. options.EffectiveSeeds],
                 SplitBrainResolver = new KeepMajorityOption(),
             });
-            akka.WithSqlPersistence(
-                options.IsPostgres ? options.Journal! : options.SqliteConnectionString(),
-                options.IsPostgres ? ProviderName.PostgreSQL15 : ProviderName.SQLiteMS);
-            akka.WithCustomSerializer("protocol", [typeof(IProtocolMessage)], system => new ProtocolSerializer(system));
-            akka.WithStrictSerialization(true);
             akka.WithSingleton<PlacementCoordinator>(
                 PlacementCoordinator.Name,
                 PlacementCoordinator.Props(new CoordinatorSettings(options.NodeTimeout, options.SnapshotEvery)),

@@ -22,13 +22,4 @@ public sealed class ControllerOptions
     public string? ExtraHocon { get; set; }
 
     public IReadOnlyList<string> EffectiveSeeds => Seeds.Count > 0 ? Seeds : [$"akka.tcp://orchestrator@{Bind}:{Port}"];
-
-    public bool IsPostgres => Journal is { } j && j.Contains("Host=", StringComparison.OrdinalIgnoreCase);
-
-    public string SqliteConnectionString()
-    {
-        var full = Path.GetFullPath(Journal ?? Path.Combine("data", "controller.db"));
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        return $"Data Source={full}";
-    }
 }

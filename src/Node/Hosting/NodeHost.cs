@@ -1,15 +1,11 @@
 using Akka.Cluster.Hosting;
 using Akka.Hosting;
-using Akka.Logger.Serilog;
-using Akka.Persistence.Sql.Hosting;
-using Akka.Remote.Hosting;
-using LinqToDB;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Orchestrator.Hosting;
 using Orchestrator.Node.Agent;
 using Orchestrator.Node.Nvmet;
 using Orchestrator.Protocol;
-using Orchestrator.Protocol.Serialization;
 using Orchestrator.Topology.Model;
 using Serilog;
 
@@ -22,7 +18,7 @@ namespace Orchestrator.Node.Hosting;
 /// </summary>
 public static class NodeHost
 {
-    public const string SystemName = "orchestrator";
+    public const string SystemName = ProcessAkka.SystemName;
     public const string AgentName = "host-agent";
 
     /// <summary>Builds the host; discovery errors surface here as a <see cref="TopologyException"/> naming the input.</summary>
@@ -36,17 +32,7 @@ public static class NodeHost
         builder.Services.AddSingleton(topology);
         builder.Services.AddAkka(SystemName, akka =>
         {
-            if (options.ExtraHocon is { } hocon)
-            {
-                akka.AddHocon(hocon, HoconAddMode.Prepend);
-            }
-            akka.AddHocon(RemotingLimits.Hocon, HoconAddMode.Prepend);
-            akka.ConfigureLoggers(loggers =>
-            {
-                loggers.ClearLoggers();
-                loggers.AddLogger<SerilogLogger>();
-            });
-            akka.WithRemoting(options.Bind, options.Port);
+            akka.WithOrchestratorDefaults(options.Bind, options.Port, options.Journal, Path.Combine("data", $"node-{host}.db"), options.ExtraHocon);
             var clustered = options.Seeds.Count > 0;
             if (clustered)
             {
@@ -54,11 +40,6 @@ public static class NodeHost
                 akka.WithClustering(new ClusterOptions { Roles = ["node"], SeedNodes = [.. options.Seeds], SplitBrainResolver = new Akka.Cluster.Hosting.SBR.KeepMajorityOption() });
                 akka.WithSingletonProxy<CoordinatorProxy>(CoordinatorProxy.SingletonName, new ClusterSingletonOptions { Role = "controller" });
             }
-            akka.WithSqlPersistence(
-                options.IsPostgres ? options.Journal! : options.SqliteConnectionString(host),
-                options.IsPostgres ? ProviderName.PostgreSQL15 : ProviderName.SQLiteMS);
-            akka.WithCustomSerializer("protocol", [typeof(IProtocolMessage)], system => new ProtocolSerializer(system));
-            akka.WithStrictSerialization(true);
             akka.WithActors((system, registry) =>
             {
                 var nvmet = new NvmetApplier(options.ConfigfsRoot, options.NvmetApply);

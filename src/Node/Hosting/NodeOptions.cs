@@ -39,14 +39,4 @@ public sealed class NodeOptions
 
     /// <summary>Extra HOCON prepended to the configuration (tests tune cluster timings with it).</summary>
     public string? ExtraHocon { get; set; }
-
-    public bool IsPostgres => Journal is { } j && j.Contains("Host=", StringComparison.OrdinalIgnoreCase);
-
-    public string SqliteConnectionString(string host)
-    {
-        var path = Journal ?? Path.Combine("data", $"node-{host}.db");
-        var full = Path.GetFullPath(path);
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        return $"Data Source={full}";
-    }
 }

@@ -1,0 +1,52 @@
+using Akka.Hosting;
+using Akka.Logger.Serilog;
+using Akka.Persistence.Sql.Hosting;
+using Akka.Remote.Hosting;
+using LinqToDB;
+using Orchestrator.Protocol;
+using Orchestrator.Protocol.Serialization;
+
+namespace Orchestrator.Hosting;
+
+/// <summary>What every orchestrator process sets up the same way: the parts of the ActorSystem a node and a controller share.</summary>
+public static class ProcessAkka
+{
+    public const string SystemName = "orchestrator";
+
+    /// <summary>
+    /// Remoting (with the frame limits of <see cref="RemotingLimits"/>), Akka logging through Serilog, Akka.Persistence.Sql
+    /// (SQLite file by default, PostgreSQL when the journal is a connection string), our serializer bound to every
+    /// <see cref="IProtocolMessage"/> with strict serialization, and any extra HOCON (tests tune timings with it).
+    /// </summary>
+    public static AkkaConfigurationBuilder WithOrchestratorDefaults(this AkkaConfigurationBuilder akka, string bind, int port, string? journal, string defaultSqlitePath, string? extraHocon)
+    {
+        if (extraHocon is not null)
+        {
+            akka.AddHocon(extraHocon, HoconAddMode.Prepend);
+        }
+        akka.AddHocon(RemotingLimits.Hocon, HoconAddMode.Prepend);
+        akka.ConfigureLoggers(loggers =>
+        {
+            loggers.ClearLoggers();
+            loggers.AddLogger<SerilogLogger>();
+        });
+        akka.WithRemoting(bind, port);
+        var (connection, provider) = Journal(journal, defaultSqlitePath);
+        akka.WithSqlPersistence(connection, provider);
+        akka.WithCustomSerializer("protocol", [typeof(IProtocolMessage)], system => new ProtocolSerializer(system));
+        akka.WithStrictSerialization(true);
+        return akka;
+    }
+
+    /// <summary>A PostgreSQL connection string (<c>Host=…</c>) as given, or a SQLite file (created with its folder).</summary>
+    public static (string ConnectionString, string Provider) Journal(string? journal, string defaultSqlitePath)
+    {
+        if (journal is not null && journal.Contains("Host=", StringComparison.OrdinalIgnoreCase))
+        {
+            return (journal, ProviderName.PostgreSQL15);
+        }
+        var full = Path.GetFullPath(journal ?? defaultSqlitePath);
+        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+        return ($"Data Source={full}", ProviderName.SQLiteMS);
+    }
+}

@@ -1,0 +1,44 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Hosting;
+using Serilog;
+
+namespace Orchestrator.Hosting;
+
+/// <summary>The shared shape of a process's Main: console logging, configuration from appsettings, environment and switches, run until stopped.</summary>
+public static class ProcessProgram
+{
+    /// <summary>Runs <paramref name="build"/>'s host; known startup errors become a fatal log line and an exit code.</summary>
+    public static async Task<int> RunAsync(string[] args, IDictionary<string, string> switches, Func<IConfiguration, IHost> build, Func<Exception, (string Message, int ExitCode)?>? knownError = null)
+    {
+        Log.Logger = new LoggerConfiguration()
+            .MinimumLevel.Information()
+            .WriteTo.Console(outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {Message:lj}{NewLine}{Exception}")
+            .CreateLogger();
+        try
+        {
+            var configuration = new ConfigurationBuilder()
+                .SetBasePath(AppContext.BaseDirectory)
+                .AddJsonFile("appsettings.json", optional: true)
+                .AddEnvironmentVariables()
+                .AddCommandLine(args, switches)
+                .Build();
+            using var host = build(configuration);
+            await host.RunAsync();
+            return 0;
+        }
+        catch (InvalidOperationException e) when (e.InnerException is FormatException)
+        {
+            Log.Fatal("bad setting: {Message}", e.InnerException.Message);
+            return 2;
+        }
+        catch (Exception e) when (knownError?.Invoke(e) is { } known)
+        {
+            Log.Fatal("{Message}", known.Message);
+            return known.ExitCode;
+        }
+        finally
+        {
+            await Log.CloseAndFlushAsync();
+        }
+    }
+}
