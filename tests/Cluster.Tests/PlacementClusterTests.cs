@@ -223,4 +223,35 @@ public sealed class PlacementClusterTests(ITestOutputHelper output)
         var hosts = await remote.Ask<HostList>(new GetHosts(), TestCluster.AskTimeout);
         Assert.Equal(HostA, Assert.Single(hosts.Hosts).Host);
     }
+
+    [Fact]
+    public async Task A_committed_placement_with_an_nvmeof_target_is_applied_to_nvmet_and_released_with_0()
+    {
+        await using var cluster = new TestCluster();
+        var configfs = cluster.Scratch("configfs");
+        const string Nqn = "nqn.2014-08.org.example:target-1";
+        var ns = Path.Combine(configfs, "nvmet", "subsystems", Nqn, "namespaces", "1");
+        Directory.CreateDirectory(ns);
+        await File.WriteAllTextAsync(Path.Combine(ns, "enable"), "0\n");
+        await File.WriteAllTextAsync(Path.Combine(ns, "p2pmem"), "0\n");
+        await cluster.StartControllerAsync();
+        await cluster.StartNodeAsync(HostA, configfs);
+        await cluster.WaitForHostsAsync(HostA);
+
+        var placed = Assert.IsType<PlacementAccepted>(await cluster.Ask(new PlaceBuffer("t-1", HostA, ["0000:03:00.0", "0000:05:00.0"], 4 * MiB, new NvmeofTarget(Nqn, 1, 1))));
+        await Eventually(() => File.ReadAllText(Path.Combine(ns, "p2pmem")) == placed.Placement.Provider + "\n");
+
+        Assert.IsType<PlacementFound>(await cluster.Ask(new ReleasePlacement("t-1")));
+        await Eventually(() => File.ReadAllText(Path.Combine(ns, "p2pmem")) == "0\n");
+    }
+
+    private static async Task Eventually(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the condition did not come true in 15 s");
+            await Task.Delay(100);
+        }
+    }
 }

@@ -55,6 +55,8 @@ internal sealed class TestCluster : IAsyncDisposable
 
     public string ControllerJournal => Path.Combine(dir, "controller.db");
 
+    public string Scratch(string name) => Path.Combine(dir, name);
+
     public string Seed => $"akka.tcp://orchestrator@127.0.0.1:{ControllerPort}";
 
     public IActorRef Coordinator { get; private set; } = ActorRefs.Nobody;
@@ -100,7 +102,7 @@ internal sealed class TestCluster : IAsyncDisposable
         controllers.RemoveAt(index);
     }
 
-    public async Task StartNodeAsync(string hostName)
+    public async Task StartNodeAsync(string hostName, string? configfsRoot = null)
     {
         var host = NodeHost.Build(new NodeOptions
         {
@@ -110,6 +112,8 @@ internal sealed class TestCluster : IAsyncDisposable
             Seeds = [Seed],
             RegisterEvery = TimeSpan.FromSeconds(1),
             ExtraHocon = FastCluster,
+            NvmetApply = configfsRoot is not null,
+            ConfigfsRoot = configfsRoot ?? "/sys/kernel/config",
         });
         await host.StartAsync();
         nodes[hostName] = host;

@@ -74,6 +74,7 @@ public sealed class PlacementCoordinator : ReceivePersistentActor
         Command<ReleaseOutcome>(OnRelease);
         Command<BufferReleased>(OnUnsolicitedRelease);
         Command<VerifyLost>(OnVerifyLost);
+        Command<NvmetResult>(OnNvmetResult);
         Command<ClusterEvent.UnreachableMember>(m => SetStatus(m.Member.Address, HostStatus.Unreachable));
         Command<ClusterEvent.ReachableMember>(m => SetStatus(m.Member.Address, HostStatus.Up));
         Command<ClusterEvent.MemberRemoved>(m => SetStatus(m.Member.Address, HostStatus.Down));
@@ -284,6 +285,7 @@ public sealed class PlacementCoordinator : ReceivePersistentActor
                 {
                     Apply(e);
                     AdjustPool(request.Host, request.Provider, -e.Length);
+                    ApplyToNvmet(request);
                     Finish(outcome.PlacementId, Answer(book.Find(outcome.PlacementId)!, existing: false, flight.Explanation));
                 });
                 break;
@@ -316,6 +318,30 @@ public sealed class PlacementCoordinator : ReceivePersistentActor
             default:
                 Fail(outcome.PlacementId, PlacementErrorKind.Unavailable, $"unexpected reply {outcome.Reply.GetType().Name}", flight.Explanation);
                 break;
+        }
+    }
+
+    /// <summary>
+    /// Points the target's namespace at the provider (§7.4). The node reports the outcome (applied, busy, missing,
+    /// disabled); the placement stands either way: the buffer is reserved, and an operator can apply it later.
+    /// </summary>
+    private void ApplyToNvmet(PlacementRequested request)
+    {
+        if (request.Nvmeof is { } target && hosts.TryGetValue(request.Host, out var entry))
+        {
+            entry.Agent.Tell(new ApplyNvmet(request.PlacementId, request.Provider, target.SubsystemNqn, target.NamespaceId), Self);
+        }
+    }
+
+    private void OnNvmetResult(NvmetResult result)
+    {
+        if (result.Outcome is NvmetOutcome.Applied or NvmetOutcome.Disabled)
+        {
+            log.Info("placement {0}: nvmet {1}: {2}", result.AllocationId, result.Outcome, result.Message);
+        }
+        else
+        {
+            log.Warning("placement {0}: nvmet {1}: {2}", result.AllocationId, result.Outcome, result.Message);
         }
     }
 
@@ -415,6 +441,10 @@ public sealed class PlacementCoordinator : ReceivePersistentActor
                 if (released.WasHeld)
                 {
                     AdjustPool(placement.Host, placement.Provider, placement.Length ?? 0);
+                }
+                if (placement.Nvmeof is { } target && hosts.TryGetValue(placement.Host, out var entry))
+                {
+                    entry.Agent.Tell(new ReleaseNvmet(placement.PlacementId, target.SubsystemNqn, target.NamespaceId), Self);
                 }
                 Finish(outcome.PlacementId, new PlacementFound(book.Find(outcome.PlacementId)!));
             });
