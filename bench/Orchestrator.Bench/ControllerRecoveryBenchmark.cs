@@ -21,7 +21,7 @@ public static class ControllerRecoveryBenchmark
         Directory.CreateDirectory(dir);
         try
         {
-            var port = FreePort();
+            var port = BenchEnvironment.FreePort();
             using var host = ControllerHost.Build(new ControllerOptions { Port = port, Journal = Path.Combine(dir, "controller.db") });
             await host.StartAsync();
             Console.WriteLine("controller started");
@@ -75,12 +75,5 @@ public static class ControllerRecoveryBenchmark
         events.RemoveRange(count, events.Count - count);
         var book = new PlacementBook();
         await JournalSeeding.WriteAsync(system, persistenceId, events, snapshotAt, e => book.Apply((IPlacementEvent)e), book.Snapshot);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -23,11 +23,7 @@ public class PlacementDecisionBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        var root = AppContext.BaseDirectory;
-        while (!File.Exists(Path.Combine(root, "Orchestrator.sln")))
-        {
-            root = Path.GetDirectoryName(root)!;
-        }
+        var root = BenchEnvironment.RepoRoot;
         var topology = TopologyFile.Read(Path.Combine(root, "deploy", "topologies", "storage-01.yaml"));
         sample = new HostState(topology, Pools(topology));
         sampleRequest = new PlacementRequest([PciAddress.Parse("0000:03:00.0"), PciAddress.Parse("0000:05:00.0")], 8 << 20, PlacementMode.Orchestrator, null, null);

@@ -20,15 +20,11 @@ public static class RegistrationBenchmark
 {
     public static async Task RunAsync(int hosts)
     {
-        var root = AppContext.BaseDirectory;
-        while (!File.Exists(Path.Combine(root, "Orchestrator.sln")))
-        {
-            root = Path.GetDirectoryName(root)!;
-        }
+        var root = BenchEnvironment.RepoRoot;
         var dir = Path.Combine(Path.GetTempPath(), "p2p-registration-" + Environment.ProcessId);
         Directory.CreateDirectory(dir);
         var controllerDll = Path.Combine(root, "src", "Controller", "bin", "Release", "net10.0", "Orchestrator.Controller.dll");
-        var port = FreePort();
+        var port = BenchEnvironment.FreePort();
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = dir };
         foreach (var a in new[] { controllerDll, "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--journal", Path.Combine(dir, "controller.db") })
         {
@@ -99,12 +95,5 @@ public static class RegistrationBenchmark
             await Task.Delay(50);
         }
         throw new TimeoutException($"{count} hosts did not register within {timeout}");
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

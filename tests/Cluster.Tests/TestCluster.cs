@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using Akka.Actor;
 using Akka.Hosting;
 using Microsoft.Extensions.DependencyInjection;
@@ -63,12 +61,7 @@ internal sealed class TestCluster : IAsyncDisposable
 
     public static string Topology(string host) => Path.Combine(FixturePaths.RepoRoot, "deploy", "topologies", $"{host}.yaml");
 
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    public static int FreePort() => FreePorts.Next();
 
     public async Task StartControllerAsync(int? port = null, IReadOnlyList<string>? seeds = null)
     {

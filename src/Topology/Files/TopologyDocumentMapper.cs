@@ -108,12 +108,7 @@ public static class TopologyDocumentMapper
         {
             return null;
         }
-        var digits = text.StartsWith("0x", StringComparison.OrdinalIgnoreCase) ? text[2..] : text;
-        if (digits.Length == 0 || !int.TryParse(digits, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var value) || value > max)
-        {
-            throw new TopologyException($"{where}: '{text}' is not a hex id ≤ {max:x}");
-        }
-        return value;
+        return HexId.TryParse(text, max, out var value) ? value : throw new TopologyException($"{where}: '{text}' is not a hex id ≤ {max:x}");
     }
 
     private static T? NonNegative<T>(T? value, string where)

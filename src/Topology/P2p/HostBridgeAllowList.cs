@@ -12,18 +12,16 @@ public sealed record AllowListEntry(int Vendor, int? Device, bool SameHostBridge
     public static AllowListEntry ParseOperatorEntry(string text)
     {
         var parts = text.Trim().Split(':');
+        var device = 0;
         if (parts.Length is < 2 or > 3
-            || !int.TryParse(Strip(parts[0]), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var vendor) || vendor > 0xFFFF
-            || (parts[1] != "*" && (!int.TryParse(Strip(parts[1]), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out _) || Strip(parts[1]).Length > 4))
+            || !HexId.TryParse(parts[0], 0xFFFF, out var vendor)
+            || (parts[1] != "*" && !HexId.TryParse(parts[1], 0xFFFF, out device))
             || (parts.Length == 3 && parts[2] != "same"))
         {
             throw new TopologyException($"'{text}' is not a host-bridge allow-list entry (expected vvvv:dddd, vvvv:* or vvvv:dddd:same)");
         }
-        int? device = parts[1] == "*" ? null : int.Parse(Strip(parts[1]), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture);
-        return new AllowListEntry(vendor, device, parts.Length == 3, OperatorAdded: true);
+        return new AllowListEntry(vendor, parts[1] == "*" ? null : device, parts.Length == 3, OperatorAdded: true);
     }
-
-    private static string Strip(string s) => s.StartsWith("0x", StringComparison.OrdinalIgnoreCase) ? s[2..] : s;
 
     public override string ToString()
         => $"{Vendor:x4}:{(Device is { } d ? d.ToString("x4", CultureInfo.InvariantCulture) : "*")}{(SameHostBridgeOnly ? " (same host bridge only)" : string.Empty)}";

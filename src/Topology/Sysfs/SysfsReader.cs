@@ -230,8 +230,7 @@ public sealed partial class SysfsReader
                 }
                 return null;
             }
-            var digits = text.StartsWith("0x", StringComparison.OrdinalIgnoreCase) ? text[2..] : text;
-            if (digits.Length == 0 || !int.TryParse(digits, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var value) || value > max)
+            if (!HexId.TryParse(text, max, out var value))
             {
                 diagnostics.Add(new(path, $"'{Printable(text)}' is not a hex value ≤ 0x{max:x}"));
                 return null;

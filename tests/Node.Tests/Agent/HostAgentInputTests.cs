@@ -1,5 +1,6 @@
 using Orchestrator.Node.Hosting;
 using Orchestrator.Protocol.Node;
+using Orchestrator.Tests.Shared;
 using Orchestrator.Topology.Files;
 using Orchestrator.Topology.Sysfs;
 using static Orchestrator.Node.Tests.TestPaths;

@@ -1,11 +1,10 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using Akka.Actor;
 using Akka.Configuration;
 using Orchestrator.Protocol;
 using Orchestrator.Protocol.Node;
 using Orchestrator.Protocol.Serialization;
+using Orchestrator.Tests.Shared;
 using Xunit.Abstractions;
 using static Orchestrator.Node.Tests.TestPaths;
 
@@ -21,13 +20,6 @@ public sealed class NodeProcessTests(ITestOutputHelper output) : IDisposable
     private readonly TempDirectory temp = new();
 
     public void Dispose() => temp.Dispose();
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     private sealed class NodeProcess : IDisposable
     {
@@ -100,7 +92,7 @@ public sealed class NodeProcessTests(ITestOutputHelper output) : IDisposable
         using var client = Client();
         List<BufferGranted> granted = [];
 
-        using (var node = new NodeProcess(journal, FreePort(), output))
+        using (var node = new NodeProcess(journal, FreePorts.Next(), output))
         {
             await node.Ready;
             var agent = await Agent(client, node.Port);
@@ -113,7 +105,7 @@ public sealed class NodeProcessTests(ITestOutputHelper output) : IDisposable
             node.KillHard();
         }
 
-        using (var node = new NodeProcess(journal, FreePort(), output))
+        using (var node = new NodeProcess(journal, FreePorts.Next(), output))
         {
             await node.Ready;
             var agent = await Agent(client, node.Port);

@@ -1,5 +1,6 @@
 using Orchestrator.Node.Nvmet;
 using Orchestrator.Protocol.Node;
+using Orchestrator.Tests.Shared;
 
 namespace Orchestrator.Node.Tests.Nvmet;
 

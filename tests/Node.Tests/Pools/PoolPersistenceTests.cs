@@ -1,6 +1,7 @@
 using Microsoft.Data.Sqlite;
 using Orchestrator.Node.Hosting;
 using Orchestrator.Protocol.Node;
+using Orchestrator.Tests.Shared;
 using static Orchestrator.Node.Tests.TestPaths;
 
 namespace Orchestrator.Node.Tests.Pools;

@@ -1,5 +1,6 @@
 using Orchestrator.Protocol;
 using Orchestrator.Protocol.Topology;
+using Orchestrator.Tests.Shared;
 using Orchestrator.Topology.Files;
 using Orchestrator.Topology.Model;
 using Orchestrator.Topology.Sysfs;

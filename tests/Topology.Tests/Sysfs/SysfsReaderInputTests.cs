@@ -1,4 +1,5 @@
 using Orchestrator.Protocol;
+using Orchestrator.Tests.Shared;
 using Orchestrator.Topology.Model;
 using Orchestrator.Topology.Sysfs;
 using Orchestrator.Topology.Tests.P2p;

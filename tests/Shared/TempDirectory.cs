@@ -1,4 +1,4 @@
-namespace Orchestrator.Topology.Tests;
+namespace Orchestrator.Tests.Shared;
 
 /// <summary>A scratch directory removed at dispose.</summary>
 internal sealed class TempDirectory : IDisposable
