@@ -22,7 +22,7 @@ public static class ControllerRecoveryBenchmark
         try
         {
             var port = BenchEnvironment.FreePort();
-            using var host = ControllerHost.Build(new ControllerOptions { Port = port, Journal = Path.Combine(dir, "controller.db") });
+            using var host = ControllerHost.Build(["--urls", "http://127.0.0.1:0"], new ControllerOptions { Port = port, Journal = Path.Combine(dir, "controller.db") });
             await host.StartAsync();
             Console.WriteLine("controller started");
             var system = host.Services.GetRequiredService<ActorSystem>();

@@ -65,7 +65,7 @@ internal sealed class TestCluster : IAsyncDisposable
 
     public async Task StartControllerAsync(int? port = null, IReadOnlyList<string>? seeds = null)
     {
-        var host = ControllerHost.Build(new ControllerOptions
+        var host = ControllerHost.Build(["--urls", "http://127.0.0.1:0"], new ControllerOptions
         {
             Port = port ?? ControllerPort,
             Seeds = [.. seeds ?? [Seed]],

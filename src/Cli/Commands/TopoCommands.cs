@@ -1,7 +1,4 @@
 using System.CommandLine;
-using System.Text;
-using Orchestrator.Cli.Output;
-using Orchestrator.Protocol.Topology;
 using Orchestrator.Topology.Files;
 using Orchestrator.Topology.P2p;
 using Orchestrator.Topology.Writers;
@@ -60,38 +57,16 @@ internal static class TopoCommands
         {
             var topology = source.Load(parsed);
             var rules = source.Rules(parsed, topology);
-            var chosen = parsed.GetValue(devices) is { Length: > 0 } given
-                ? SourceOptions.Addresses(given, topology, "--devices")
-                : topology.Functions.Where(f => f.Kind == DeviceKind.Endpoint).Select(f => f.Address).ToList();
-            var index = chosen.Select(rules.RequireIndex).ToArray();
-            var levels = index.Select(a => (IReadOnlyList<string>)index.Select(b => rules.Level(a, b).ToString()).ToList()).ToList();
-            var maps = index.Select(a => (IReadOnlyList<string>)index.Select(b => rules.Verdict(a, b).MapType.ToWire()).ToList()).ToList();
+            var chosen = parsed.GetValue(devices) is { Length: > 0 } given ? SourceOptions.Addresses(given, topology, "--devices") : null;
+            var matrix = LevelMatrixBuilder.Build(topology, rules, chosen);
             if (parsed.GetValue(json))
             {
-                output.Json(new MatrixJson(chosen.Select(a => a.ToString()).ToList(), levels, maps));
-                return P2pctl.Answered;
+                output.Json(matrix);
             }
-            var sb = new StringBuilder();
-            var width = Math.Max(5, chosen.Count == 0 ? 5 : chosen.Max(a => a.ToString().Length) - 5);
-            sb.Append(new string(' ', 13));
-            foreach (var a in chosen)
+            else
             {
-                sb.Append(a.ToString()[5..].PadLeft(width + 1));
+                output.Output.Write(MatrixWriter.Write(matrix));
             }
-            sb.AppendLine();
-            for (var i = 0; i < chosen.Count; i++)
-            {
-                sb.Append(chosen[i].ToString().PadRight(13));
-                for (var j = 0; j < chosen.Count; j++)
-                {
-                    var cell = levels[i][j] + (maps[i][j] == "NOT_SUPPORTED" ? "!" : string.Empty);
-                    sb.Append(cell.PadLeft(width + 1));
-                }
-                sb.AppendLine();
-            }
-            sb.AppendLine("Legend: X same function, PIX one bridge or switch, PXB several, PHB via one host bridge,");
-            sb.AppendLine("        NODE across host bridges in a NUMA node, SYS across NUMA nodes; ! = kernel says NOT_SUPPORTED");
-            output.Output.Write(sb.ToString());
             return P2pctl.Answered;
         }));
         return command;

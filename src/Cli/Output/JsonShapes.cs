@@ -2,8 +2,6 @@ namespace Orchestrator.Cli.Output;
 
 // The JSON shapes of p2pctl --json; field names are the contract scripts rely on (more fields may be added).
 
-public sealed record MatrixJson(IReadOnlyList<string> Devices, IReadOnlyList<IReadOnlyList<string>> Levels, IReadOnlyList<IReadOnlyList<string>> MapTypes);
-
 public sealed record CheckJson(string Provider, bool Compatible, int Distance, IReadOnlyList<CheckClientJson> Clients);
 
 public sealed record CheckClientJson(string Address, string MapType, int Distance, string Level, string Reason, string? AcsHint);

@@ -1,16 +1,24 @@
 using Akka.Cluster.Hosting;
 using Akka.Cluster.Hosting.SBR;
 using Akka.Hosting;
-using Microsoft.Extensions.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Orchestrator.Controller.Api;
 using Orchestrator.Controller.Placement;
 using Orchestrator.Hosting;
+using Orchestrator.Node.Agent;
+using Orchestrator.Node.Nvmet;
 using Serilog;
 
 namespace Orchestrator.Controller.Hosting;
 
 /// <summary>
 /// Composes a controller process: cluster member with role <c>controller</c>, the <see cref="PlacementCoordinator"/>
-/// as a cluster singleton on the oldest controller (with a proxy), Akka.Persistence.Sql, our serializer, Serilog.
+/// as a cluster singleton on the oldest controller (with a proxy), Akka.Persistence.Sql, our serializer, Serilog, and
+/// the REST bridge on ASP.NET Core in the same process. In the all-in-one mode the same ActorSystem also carries
+/// the role <c>node</c> and one <see cref="HostAgent"/> per simulated host.
 /// Split Brain Resolver: keep-majority. A partition that leaves the controller with a minority of members downs the
 /// controller side rather than let two coordinators place against the same pools; with one controller and many
 /// nodes that is the safe side to lose (nodes keep their journals and reconcile when a controller is back).
@@ -19,26 +27,58 @@ public static class ControllerHost
 {
     public const string SystemName = ProcessAkka.SystemName;
 
-    public static IHost Build(ControllerOptions options, Action<HostApplicationBuilder>? configure = null)
+    /// <summary>
+    /// Builds the controller. Settings come from <paramref name="options"/> when given (tests, benchmarks), otherwise
+    /// from configuration (<c>--switches</c>, environment), read when services start so that test hosts can override them.
+    /// </summary>
+    public static WebApplication Build(string[] args, ControllerOptions? options = null, Action<WebApplicationBuilder>? configure = null)
     {
-        var builder = Host.CreateApplicationBuilder();
+        var builder = WebApplication.CreateBuilder(args);
+        builder.Configuration.AddCommandLine(args, ControllerProgram.Switches);
         builder.Services.AddSerilog();
-        builder.Services.AddAkka(SystemName, akka =>
+        builder.Services.AddSingleton(sp => options ?? ControllerOptions.From(sp.GetRequiredService<IConfiguration>()));
+        if (builder.Configuration[WebHostDefaults.ServerUrlsKey] is null)
         {
-            akka.WithOrchestratorDefaults(options.Bind, options.Port, options.Journal, Path.Combine("data", "controller.db"), options.ExtraHocon);
+            builder.WebHost.UseUrls(ApiOptions.DefaultUrls);
+        }
+        builder.Services.AddSingleton<StartupChecks>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<StartupChecks>());
+        builder.Services.AddAkka(SystemName, (akka, sp) =>
+        {
+            var o = sp.GetRequiredService<ControllerOptions>();
+            var simulated = sp.GetRequiredService<StartupChecks>().Simulated;
+            akka.WithOrchestratorDefaults(o.Bind, o.Port, o.Journal, o.DefaultJournalPath, o.ExtraHocon);
             akka.WithClustering(new ClusterOptions
             {
-                Roles = ["controller"],
-                SeedNodes = [.. options.EffectiveSeeds],
+                Roles = o.AllInOne.Enabled ? ["controller", "node"] : ["controller"],
+                SeedNodes = [.. o.EffectiveSeeds],
                 SplitBrainResolver = new KeepMajorityOption(),
             });
             akka.WithSingleton<PlacementCoordinator>(
                 PlacementCoordinator.Name,
-                PlacementCoordinator.Props(new CoordinatorSettings(options.NodeTimeout, options.SnapshotEvery)),
+                PlacementCoordinator.Props(new CoordinatorSettings(o.NodeTimeout, o.SnapshotEvery)),
                 new ClusterSingletonOptions { Role = "controller" },
                 createProxyToo: true);
+            if (simulated.Count > 0)
+            {
+                akka.WithActors((system, registry) =>
+                {
+                    var coordinator = registry.Get<PlacementCoordinator>();
+                    // Simulated hosts never touch the machine's nvmet: the applier is off.
+                    var nvmet = new NvmetApplier("/sys/kernel/config", enabled: false);
+                    foreach (var (source, topology) in simulated)
+                    {
+                        system.ActorOf(HostAgent.Props(topology, source, o.SnapshotEvery, nvmet, coordinator, o.AllInOne.RegisterEvery),
+                            "host-agent-" + Uri.EscapeDataString(topology.Host));
+                    }
+                    Log.Information("all-in-one: simulating {Count} hosts ({Hosts})", simulated.Count, string.Join(", ", simulated.Select(s => s.Topology.Host)));
+                });
+            }
         });
+        builder.AddRestBridge();
         configure?.Invoke(builder);
-        return builder.Build();
+        var app = builder.Build();
+        app.MapRestBridge();
+        return app;
     }
 }

@@ -65,10 +65,13 @@ public sealed class PlacementCoordinator : ReceivePersistentActor
         Command<ExplainPlacement>(Explain);
         Command<ReleasePlacement>(Release);
         Command<GetPlacement>(m => Sender.Tell(book.Find(m.PlacementId) is { } p ? new PlacementFound(p) : Unknown(m.PlacementId)));
-        Command<ListPlacements>(m => Sender.Tell(new PlacementList(book.All
-            .Where(p => (m.Host is null || p.Host == m.Host) && (m.State is null || p.State == m.State))
-            .OrderBy(p => p.PlacementId, StringComparer.Ordinal).ToList())));
+        Command<ListPlacements>(List);
         Command<GetHosts>(_ => Sender.Tell(new HostList(hosts.Values.OrderBy(h => h.State.Host, StringComparer.Ordinal).Select(View).ToList())));
+        Command<GetHostTopology>(m => Sender.Tell(hosts.TryGetValue(m.Host, out var h)
+            ? new HostTopologyFound(m.Host, TopologyDocumentMapper.ToDocument(h.State.Topology, withDiagnostics: true))
+            : UnknownHost(m.Host)));
+        Command<GetHostPools>(HostPools);
+        Command<GetControllerStats>(_ => Sender.Tell(Stats()));
         Command<SetDrain>(Drain);
         Command<AllocationOutcome>(OnAllocation);
         Command<ReleaseOutcome>(OnRelease);
@@ -468,7 +471,7 @@ public sealed class PlacementCoordinator : ReceivePersistentActor
     {
         if (!hosts.TryGetValue(m.Host, out var entry))
         {
-            Sender.Tell(new PlacementRejected(PlacementErrorKind.UnknownHost, $"unknown host '{m.Host}'", null));
+            Sender.Tell(UnknownHost(m.Host));
             return;
         }
         if (m.Provider is not null && !entry.State.Pools.ContainsKey(m.Provider))
@@ -514,7 +517,8 @@ public sealed class PlacementCoordinator : ReceivePersistentActor
             var available = Math.Clamp(pool.AvailableBytes + delta, 0, pool.CapacityBytes);
             // Our view of the largest extent is a bound, not exact: a stale view costs one refused attempt, never a double allocation.
             var largest = delta < 0 ? Math.Min(pool.LargestFreeExtentBytes, available) : Math.Min(pool.LargestFreeExtentBytes + delta, available);
-            entry.State.Pools[provider] = pool with { AvailableBytes = available, LargestFreeExtentBytes = largest };
+            var count = Math.Max(0, pool.AllocationCount + (delta < 0 ? 1 : -1));
+            entry.State.Pools[provider] = pool with { AvailableBytes = available, LargestFreeExtentBytes = largest, AllocationCount = count };
         }
     }
 
@@ -537,10 +541,48 @@ public sealed class PlacementCoordinator : ReceivePersistentActor
 
     private static PlacementAccepted Answer(PlacementView placement, bool existing, PlacementExplanation? explanation) => new(placement, existing, explanation);
 
+    private void List(ListPlacements m)
+    {
+        var matching = book.All
+            .Where(p => (m.Host is null || p.Host == m.Host) && (m.State is null || p.State == m.State))
+            .OrderBy(p => p.PlacementId, StringComparer.Ordinal)
+            .ToList();
+        var page = matching.Skip(Math.Max(0, m.Offset)).Take(Math.Max(0, m.Limit)).ToList();
+        Sender.Tell(new PlacementList(page, matching.Count));
+    }
+
+    /// <summary>Fresh pools come from the agent itself (the controller's own view is an estimate between registrations).</summary>
+    private void HostPools(GetHostPools m)
+    {
+        if (!hosts.TryGetValue(m.Host, out var entry))
+        {
+            Sender.Tell(UnknownHost(m.Host));
+        }
+        else if (entry.State.Status != HostStatus.Up)
+        {
+            Sender.Tell(new PlacementRejected(PlacementErrorKind.Unavailable, $"host '{m.Host}' is {entry.State.Status}", null));
+        }
+        else
+        {
+            entry.Agent.Forward(new GetHostSnapshot());
+        }
+    }
+
+    private ControllerStats Stats()
+    {
+        var placements = book.All.GroupBy(p => p.State).Select(g => new StateCount(g.Key.ToString(), g.Count()));
+        var hostCounts = hosts.Values.GroupBy(h => h.State.Status).Select(g => new StateCount(g.Key.ToString(), g.Count()));
+        var pools = hosts.Values.SelectMany(h => h.State.Pools.Values.Select(p => new PoolGauge(h.State.Host, p.Provider, p.CapacityBytes, p.AvailableBytes, p.AllocationCount)));
+        return new ControllerStats([.. placements], [.. hostCounts], [.. pools]);
+    }
+
+    private static PlacementRejected UnknownHost(string host) => new(PlacementErrorKind.UnknownHost, $"unknown host '{host}'", null);
+
     private static PlacementRejected Unknown(string id) => new(PlacementErrorKind.UnknownPlacement, $"unknown placement '{id}'", null);
 
     private static HostView View(HostEntry h) => new(h.State.Host, h.State.Status, h.Address.ToString(), h.State.Topology.Cpu.Vendor, h.State.Topology.Cpu.Family,
-        h.State.Drained, h.State.DrainedProviders.Order(StringComparer.Ordinal).ToList(), h.State.Pools.Values.OrderBy(p => p.Provider, StringComparer.Ordinal).ToList());
+        h.State.Drained, h.State.DrainedProviders.Order(StringComparer.Ordinal).ToList(),
+        h.State.Pools.Values.OrderBy(p => p.Provider, StringComparer.Ordinal).Select(p => p with { Allocations = [] }).ToList());
 
     /// <summary>What makes two requests "the same" for idempotency: everything but the request id.</summary>
     private static string Fingerprint(PlaceBuffer m)

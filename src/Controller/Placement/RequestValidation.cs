@@ -18,25 +18,19 @@ public static class RequestValidation
         {
             return Invalid("clients: at least one client device is needed");
         }
-        var mode = (policy?.Mode ?? "orchestrator").ToLowerInvariant() switch
-        {
-            "orchestrator" => PlacementMode.Orchestrator,
-            "kernel" => PlacementMode.Kernel,
-            "rfc2017" => PlacementMode.Rfc2017,
-            _ => (PlacementMode?)null,
-        };
+        var mode = ParseMode(policy?.Mode);
         if (mode is null)
         {
-            return Invalid($"policy.mode '{policy!.Mode}' is not one of orchestrator, kernel, rfc2017");
+            return Invalid($"policy.mode '{policy!.Mode}' is not one of {ModeNames}");
         }
         P2pLevel? maxLevel = null;
         if (policy?.MaxLevel is { } levelText)
         {
-            if (!Enum.TryParse<P2pLevel>(levelText, ignoreCase: true, out var level) || !Enum.IsDefined(level) || int.TryParse(levelText, out _))
+            maxLevel = ParseLevel(levelText);
+            if (maxLevel is null)
             {
-                return Invalid($"policy.maxLevel '{levelText}' is not one of X, PIX, PXB, PHB, NODE, SYS");
+                return Invalid($"policy.maxLevel '{levelText}' is not one of {LevelNames}");
             }
-            maxLevel = level;
         }
         PciAddress? pinned = null;
         if (policy?.Provider is { } providerText)
@@ -74,6 +68,23 @@ public static class RequestValidation
         request = new PlacementRequest(addresses, sizeBytes, mode.Value, maxLevel, pinned);
         return null;
     }
+
+    public const string ModeNames = "orchestrator, kernel, rfc2017";
+
+    public const string LevelNames = "X, PIX, PXB, PHB, NODE, SYS";
+
+    /// <summary>A placement mode by name (case-insensitive); none given is <c>orchestrator</c>; an unknown name is null.</summary>
+    public static PlacementMode? ParseMode(string? mode) => (mode ?? "orchestrator").ToLowerInvariant() switch
+    {
+        "orchestrator" => PlacementMode.Orchestrator,
+        "kernel" => PlacementMode.Kernel,
+        "rfc2017" => PlacementMode.Rfc2017,
+        _ => null,
+    };
+
+    /// <summary>A level by name (case-insensitive; numbers are not names); unknown is null.</summary>
+    public static P2pLevel? ParseLevel(string level)
+        => Enum.TryParse<P2pLevel>(level, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed) && !int.TryParse(level, out _) ? parsed : null;
 
     private static PlacementRejected Invalid(string message) => new(PlacementErrorKind.Invalid, message, null);
 }

@@ -69,7 +69,7 @@ public sealed record PlacementRejected(PlacementErrorKind Kind, string Message, 
 public sealed record PlacementFound(PlacementView Placement) : IProtocolMessage;
 
 [Manifest("controller.placement-list.v1")]
-public sealed record PlacementList(IReadOnlyList<PlacementView> Placements) : IProtocolMessage;
+public sealed record PlacementList(IReadOnlyList<PlacementView> Placements, int Total = 0) : IProtocolMessage;
 
 /// <summary>One host as the controller sees it; <see cref="Member"/> is the cluster address its agent registered from.</summary>
 public sealed record HostView(string Host, HostStatus Status, string Member, string? CpuVendor, int? CpuFamily, bool Drained, IReadOnlyList<string> DrainedProviders, IReadOnlyList<Node.PoolStatus> Pools);

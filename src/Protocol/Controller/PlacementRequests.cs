@@ -24,8 +24,9 @@ public sealed record ReleasePlacement(string PlacementId) : IProtocolMessage;
 [Manifest("controller.get-placement.v1")]
 public sealed record GetPlacement(string PlacementId) : IProtocolMessage;
 
+/// <summary>Placements in id order, filtered by host and state, one page of at most <see cref="Limit"/> after <see cref="Offset"/>.</summary>
 [Manifest("controller.list-placements.v1")]
-public sealed record ListPlacements(string? Host = null, PlacementState? State = null) : IProtocolMessage;
+public sealed record ListPlacements(string? Host = null, PlacementState? State = null, int Offset = 0, int Limit = int.MaxValue) : IProtocolMessage;
 
 [Manifest("controller.get-hosts.v1")]
 public sealed record GetHosts : IProtocolMessage;

@@ -1,0 +1,84 @@
+using Akka.Actor;
+using Orchestrator.Protocol.Controller;
+using Prometheus;
+
+namespace Orchestrator.Controller.Api;
+
+/// <summary>
+/// The Prometheus figures of <c>/metrics</c>, in a registry of this process's own (not prometheus-net's static
+/// default, so two controllers in one test process do not mix). Gauges are refreshed from the coordinator at scrape.
+/// </summary>
+public sealed class ApiMetrics
+{
+    private readonly Gauge placements;
+    private readonly Gauge hosts;
+    private readonly Gauge poolCapacity;
+    private readonly Gauge poolAvailable;
+    private readonly Gauge poolAllocations;
+
+    public ApiMetrics()
+    {
+        Registry = Metrics.NewCustomRegistry();
+        var factory = Metrics.WithCustomRegistry(Registry);
+        placements = factory.CreateGauge("p2p_placements", "Placements known to the controller, by state", "state");
+        hosts = factory.CreateGauge("p2p_hosts", "Registered hosts, by status", "status");
+        poolCapacity = factory.CreateGauge("p2p_pool_capacity_bytes", "p2pmem pool size", "host", "provider");
+        poolAvailable = factory.CreateGauge("p2p_pool_available_bytes", "p2pmem pool bytes not allocated (controller view)", "host", "provider");
+        poolAllocations = factory.CreateGauge("p2p_pool_allocations", "Buffers allocated in the pool (controller view)", "host", "provider");
+        Decisions = factory.CreateCounter("p2p_placement_requests_total", "Placement requests by operation and outcome", "operation", "outcome");
+        Latency = factory.CreateHistogram("p2p_placement_request_seconds", "Time to answer a placement request, by operation", new HistogramConfiguration
+        {
+            LabelNames = ["operation"],
+            Buckets = Histogram.ExponentialBuckets(0.0005, 2, 16),
+        });
+        DotNetStats.Register(Registry);
+    }
+
+    public CollectorRegistry Registry { get; }
+
+    public Counter Decisions { get; }
+
+    public Histogram Latency { get; }
+
+    /// <summary>Asks the coordinator for its figures before each scrape; if it does not answer, the last figures stay.</summary>
+    public void RefreshFrom(Func<Task<IActorRef>> coordinator)
+    {
+        Registry.AddBeforeCollectCallback(async cancel =>
+        {
+            ControllerStats stats;
+            try
+            {
+                var proxy = await coordinator();
+                stats = await proxy.Ask<ControllerStats>(new GetControllerStats(), TimeSpan.FromSeconds(2), cancel);
+            }
+            catch (Exception e) when (e is AskTimeoutException or InvalidCastException or OperationCanceledException)
+            {
+                return;
+            }
+            Set(placements, stats.Placements.Select(s => (new[] { s.State.ToLowerInvariant() }, (double)s.Count)), Enum.GetNames<PlacementState>().Select(n => n.ToLowerInvariant()));
+            Set(hosts, stats.Hosts.Select(s => (new[] { s.State.ToLowerInvariant() }, (double)s.Count)), Enum.GetNames<HostStatus>().Select(n => n.ToLowerInvariant()));
+            Set(poolCapacity, stats.Pools.Select(p => (new[] { p.Host, p.Provider }, (double)p.CapacityBytes)), []);
+            Set(poolAvailable, stats.Pools.Select(p => (new[] { p.Host, p.Provider }, (double)p.AvailableBytes)), []);
+            Set(poolAllocations, stats.Pools.Select(p => (new[] { p.Host, p.Provider }, (double)p.AllocationCount)), []);
+        });
+    }
+
+    /// <summary>Sets every labelled value, zeroes the known states missing this time, and drops pools that vanished.</summary>
+    private static void Set(Gauge gauge, IEnumerable<(string[] Labels, double Value)> values, IEnumerable<string> zeroStates)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (labels, value) in values)
+        {
+            gauge.WithLabels(labels).Set(value);
+            seen.Add(string.Join('\0', labels));
+        }
+        foreach (var state in zeroStates.Where(s => !seen.Contains(s)))
+        {
+            gauge.WithLabels(state).Set(0);
+        }
+        foreach (var labels in gauge.GetAllLabelValues().Where(l => l.Length > 1 && !seen.Contains(string.Join('\0', l))).ToList())
+        {
+            gauge.RemoveLabelled(labels);
+        }
+    }
+}

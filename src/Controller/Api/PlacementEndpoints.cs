@@ -1,0 +1,171 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Orchestrator.Controller.Hosting;
+using Orchestrator.Protocol.Api;
+using Orchestrator.Protocol.Controller;
+using Prometheus;
+
+namespace Orchestrator.Controller.Api;
+
+/// <summary><c>/api/v1/placements</c>: place, explain (dry run), list, show and release buffers (ARCHITECTURE §10).</summary>
+public static class PlacementEndpoints
+{
+    public const int DefaultLimit = 100;
+    public const int MaxLimit = 1000;
+
+    public static void Map(RouteGroupBuilder api)
+    {
+        var placements = api.MapGroup("/placements").WithTags("Placements");
+        placements.MapPost("/", Create)
+            .AddEndpointFilter(ApiSecurity.RequireToken)
+            .Accepts<PlacementRequestBody>("application/json")
+            .Produces<PlacementAccepted>(StatusCodes.Status201Created)
+            .Produces<PlacementAccepted>(StatusCodes.Status200OK)
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity).ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+            .WithSummary("Place a buffer (idempotent by the Idempotency-Key header or requestId)");
+        placements.MapPost("/explain", Explain)
+            .Accepts<PlacementRequestBody>("application/json")
+            .Produces<PlacementExplanation>()
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound)
+            .WithSummary("The same decision as a dry run: nothing is reserved");
+        placements.MapGet("/", List)
+            .Produces<PlacementPage>().ProducesProblem(StatusCodes.Status400BadRequest)
+            .WithSummary("Placements in id order, filtered by host and state, paged by offset and limit");
+        placements.MapGet("/{id}", Get)
+            .Produces<PlacementView>().ProducesProblem(StatusCodes.Status404NotFound)
+            .WithSummary("One placement");
+        placements.MapDelete("/{id}", Release)
+            .AddEndpointFilter(ApiSecurity.RequireToken)
+            .Produces<PlacementView>().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+            .WithSummary("Release a placement (idempotent: releasing a released placement answers it again)");
+    }
+
+    private static async Task<IResult> Create(HttpContext http, CoordinatorClient coordinator, ControllerOptions options, ApiMetrics metrics)
+    {
+        using var timer = metrics.Latency.WithLabels("place").NewTimer();
+        var result = await CreateAsync(http, coordinator, options);
+        metrics.Decisions.WithLabels("place", Outcome(result, replayed: "existing")).Inc();
+        return result;
+    }
+
+    private static async Task<IResult> CreateAsync(HttpContext http, CoordinatorClient coordinator, ControllerOptions options)
+    {
+        var (body, problem) = await RequestBody.ReadAsync<PlacementRequestBody>(http.Request, options.Api.MaxBodyBytes);
+        if (problem is not null)
+        {
+            return problem;
+        }
+        var keys = http.Request.Headers["Idempotency-Key"];
+        if (keys.Count > 1)
+        {
+            return Problems.Invalid("send one Idempotency-Key header", new Dictionary<string, string[]> { ["Idempotency-Key"] = ["more than one value"] });
+        }
+        var key = keys.Count == 1 ? keys[0] : null;
+        if (key is not null && body!.RequestId is not null && key != body.RequestId)
+        {
+            return Problems.Invalid("the Idempotency-Key header and requestId differ",
+                new Dictionary<string, string[]> { ["requestId"] = [$"'{body.RequestId}' differs from the Idempotency-Key header '{key}'"] });
+        }
+        // No key at all: the request is not retry-safe, but it is still a valid request.
+        var requestId = key ?? body!.RequestId ?? Guid.NewGuid().ToString("N");
+        if (PlacementBodyValidator.Validate(body!, requestId) is { Count: > 0 } errors)
+        {
+            return Problems.Invalid("the placement request has invalid fields", errors);
+        }
+        var (accepted, refused) = await coordinator.AskAsync<PlacementAccepted>(
+            new PlaceBuffer(requestId, body!.Host!, body.Clients!, body.SizeBytes!.Value, body.Nvmeof, body.Policy), http.RequestAborted);
+        if (refused is not null)
+        {
+            return refused;
+        }
+        return accepted!.Existing
+            ? TypedResults.Ok(accepted)
+            : TypedResults.Created($"/api/v1/placements/{Uri.EscapeDataString(accepted.Placement.PlacementId)}", accepted);
+    }
+
+    private static async Task<IResult> Explain(HttpContext http, CoordinatorClient coordinator, ControllerOptions options, ApiMetrics metrics)
+    {
+        using var timer = metrics.Latency.WithLabels("explain").NewTimer();
+        var (body, problem) = await RequestBody.ReadAsync<PlacementRequestBody>(http.Request, options.Api.MaxBodyBytes);
+        if (problem is not null)
+        {
+            return problem;
+        }
+        if (PlacementBodyValidator.Validate(body!, body!.RequestId) is { Count: > 0 } errors)
+        {
+            return Problems.Invalid("the placement request has invalid fields", errors);
+        }
+        var (explanation, refused) = await coordinator.AskAsync<PlacementExplanation>(
+            new ExplainPlacement(body.Host!, body.Clients!, body.SizeBytes!.Value, body.Policy), http.RequestAborted);
+        return refused ?? TypedResults.Ok(explanation);
+    }
+
+    private static async Task<IResult> List(HttpContext http, CoordinatorClient coordinator, string? host, string? state, string? offset, string? limit)
+    {
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        PlacementState? wanted = null;
+        if (state is not null)
+        {
+            if (Enum.TryParse<PlacementState>(state, ignoreCase: true, out var s) && Enum.IsDefined(s) && !int.TryParse(state, out _))
+            {
+                wanted = s;
+            }
+            else
+            {
+                errors["state"] = [$"'{state}' is not one of {string.Join(", ", Enum.GetNames<PlacementState>().Select(n => n.ToLowerInvariant()))}"];
+            }
+        }
+        var from = Number(offset, "offset", 0, 0, int.MaxValue, errors);
+        var count = Number(limit, "limit", DefaultLimit, 1, MaxLimit, errors);
+        if (errors.Count > 0)
+        {
+            return Problems.Invalid("the query is not valid", errors);
+        }
+        var (list, refused) = await coordinator.AskAsync<PlacementList>(new ListPlacements(host, wanted, from, count), http.RequestAborted);
+        return refused ?? TypedResults.Ok(new PlacementPage(list!.Placements, list.Total, from, count));
+    }
+
+    private static async Task<IResult> Get(HttpContext http, CoordinatorClient coordinator, string id)
+    {
+        var (found, refused) = await coordinator.AskAsync<PlacementFound>(new GetPlacement(id), http.RequestAborted);
+        return refused ?? TypedResults.Ok(found!.Placement);
+    }
+
+    private static async Task<IResult> Release(HttpContext http, CoordinatorClient coordinator, ApiMetrics metrics, string id)
+    {
+        using var timer = metrics.Latency.WithLabels("release").NewTimer();
+        var (found, refused) = await coordinator.AskAsync<PlacementFound>(new ReleasePlacement(id), http.RequestAborted);
+        var result = refused ?? TypedResults.Ok(found!.Placement);
+        metrics.Decisions.WithLabels("release", Outcome(result, replayed: "released")).Inc();
+        return result;
+    }
+
+    internal static int Number(string? text, string name, int fallback, int min, int max, Dictionary<string, string[]> errors)
+    {
+        if (text is null)
+        {
+            return fallback;
+        }
+        if (int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) && n >= min && n <= max)
+        {
+            return n;
+        }
+        errors[name] = [$"'{text}' is not a whole number from {min} to {max}"];
+        return fallback;
+    }
+
+    private static string Outcome(IResult result, string replayed) => (result as IStatusCodeHttpResult)?.StatusCode switch
+    {
+        200 => replayed,
+        201 => "created",
+        400 or 413 or 415 => "invalid",
+        404 => "unknown",
+        409 => "conflict",
+        422 => "no_provider",
+        503 => "unavailable",
+        var code => code?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "other",
+    };
+}

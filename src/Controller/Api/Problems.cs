@@ -1,0 +1,67 @@
+using Microsoft.AspNetCore.Http;
+using Orchestrator.Protocol.Controller;
+
+namespace Orchestrator.Controller.Api;
+
+/// <summary>
+/// Every error of the REST bridge as <c>application/problem+json</c> (RFC 9457): a stable <c>type</c> per kind of
+/// error, a human <c>detail</c>, field errors for validation, and the explanation for 422.
+/// </summary>
+public static class Problems
+{
+    public const string TypePrefix = "urn:p2pmem-orchestrator:problem:";
+
+    public static IResult Invalid(string detail, IDictionary<string, string[]>? errors = null)
+        => errors is { Count: > 0 }
+            ? TypedResults.ValidationProblem(errors, detail, type: TypePrefix + "invalid-request", title: "The request is not valid")
+            : Problem(StatusCodes.Status400BadRequest, "invalid-request", "The request is not valid", detail);
+
+    public static IResult Unauthorized(string detail)
+        => Problem(StatusCodes.Status401Unauthorized, "unauthorized", "A bearer token is required", detail,
+            headers: new Dictionary<string, string> { ["WWW-Authenticate"] = "Bearer" });
+
+    public static IResult TooLarge(int limit)
+        => Problem(StatusCodes.Status413PayloadTooLarge, "body-too-large", "The request body is too large", $"the body exceeds {limit} bytes");
+
+    public static IResult UnsupportedMediaType(string? contentType)
+        => Problem(StatusCodes.Status415UnsupportedMediaType, "unsupported-media-type", "The body must be JSON",
+            $"Content-Type '{contentType ?? "(none)"}' is not application/json");
+
+    public static IResult Unavailable(string detail)
+        => Problem(StatusCodes.Status503ServiceUnavailable, "unavailable", "Not available now", detail);
+
+    public static IResult NotFound(string type, string detail)
+        => Problem(StatusCodes.Status404NotFound, type, "Not found", detail);
+
+    /// <summary>Maps the coordinator's refusal to the status codes of ARCHITECTURE §10.</summary>
+    public static IResult From(PlacementRejected rejected) => rejected.Kind switch
+    {
+        PlacementErrorKind.Invalid => Invalid(rejected.Message),
+        PlacementErrorKind.UnknownHost => NotFound("unknown-host", rejected.Message),
+        PlacementErrorKind.UnknownDevice => NotFound("unknown-device", rejected.Message),
+        PlacementErrorKind.UnknownPlacement => NotFound("unknown-placement", rejected.Message),
+        PlacementErrorKind.Conflict => Problem(StatusCodes.Status409Conflict, "conflict", "Conflict", rejected.Message),
+        PlacementErrorKind.Draining => Problem(StatusCodes.Status409Conflict, "draining", "The host or provider is draining", rejected.Message),
+        PlacementErrorKind.NoCompatibleProvider => Problem(StatusCodes.Status422UnprocessableEntity, "no-compatible-provider",
+            "No provider fits", rejected.Message, new Dictionary<string, object?> { ["explanation"] = rejected.Explanation }),
+        _ => Unavailable(rejected.Message),
+    };
+
+    private static IResult Problem(int status, string type, string title, string detail, IDictionary<string, object?>? extensions = null, IDictionary<string, string>? headers = null)
+    {
+        var result = TypedResults.Problem(detail, statusCode: status, title: title, type: TypePrefix + type, extensions: extensions);
+        return headers is null ? result : new WithHeaders(result, headers);
+    }
+
+    private sealed class WithHeaders(IResult inner, IDictionary<string, string> headers) : IResult
+    {
+        public Task ExecuteAsync(HttpContext httpContext)
+        {
+            foreach (var (name, value) in headers)
+            {
+                httpContext.Response.Headers[name] = value;
+            }
+            return inner.ExecuteAsync(httpContext);
+        }
+    }
+}

@@ -1,0 +1,59 @@
+using Akka.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Orchestrator.Controller.Hosting;
+using Orchestrator.Controller.Placement;
+using Orchestrator.Protocol.Serialization;
+using Prometheus;
+using Scalar.AspNetCore;
+
+namespace Orchestrator.Controller.Api;
+
+/// <summary>
+/// The controller's REST bridge (ARCHITECTURE §10) on ASP.NET Core minimal APIs, in the controller process next to
+/// the ActorSystem: <c>/api/v1/…</c>, health, Prometheus <c>/metrics</c>, <c>/openapi/v1.json</c> and a reference
+/// page at <c>/scalar</c> (Scalar: a maintained, self-contained OpenAPI viewer; Swashbuckle's UI is no longer shipped
+/// with ASP.NET Core 9+).
+/// </summary>
+public static class RestBridge
+{
+    public static void AddRestBridge(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.ConfigureHttpJsonOptions(json =>
+        {
+            json.SerializerOptions.PropertyNamingPolicy = ProtocolSerializer.Options.PropertyNamingPolicy;
+            foreach (var converter in ProtocolSerializer.Options.Converters)
+            {
+                json.SerializerOptions.Converters.Add(converter);
+            }
+        });
+        services.AddProblemDetails();
+        services.AddOpenApi();
+        services.AddSingleton<CoordinatorClient>();
+        services.AddSingleton<ApiMetrics>();
+        builder.WebHost.ConfigureKestrel((context, kestrel) =>
+            kestrel.Limits.MaxRequestBodySize = kestrel.ApplicationServices.GetRequiredService<ControllerOptions>().Api.MaxBodyBytes);
+    }
+
+    public static void MapRestBridge(this WebApplication app)
+    {
+        // Anything unexpected still answers problem+json, without internals; bad input never gets here.
+        app.UseExceptionHandler(new ExceptionHandlerOptions { StatusCodeSelector = _ => StatusCodes.Status500InternalServerError });
+        app.UseStatusCodePages();
+        var metrics = app.Services.GetRequiredService<ApiMetrics>();
+        var coordinator = app.Services.GetRequiredService<IRequiredActor<PlacementCoordinator>>();
+        metrics.RefreshFrom(() => coordinator.GetAsync());
+
+        var api = app.MapGroup("/api/v1");
+        HostEndpoints.Map(api);
+        PlacementEndpoints.Map(api);
+        HealthEndpoints.Map(app);
+        app.MapMetrics("/metrics", metrics.Registry);
+        app.MapOpenApi();
+        app.MapScalarApiReference();
+        app.MapGet("/", () => Results.Redirect("/scalar")).ExcludeFromDescription();
+    }
+}

@@ -1,0 +1,28 @@
+using Orchestrator.Protocol.Topology;
+
+namespace Orchestrator.Protocol.Controller;
+
+/// <summary>A registered host's topology as the controller holds it.</summary>
+[Manifest("controller.get-host-topology.v1")]
+public sealed record GetHostTopology(string Host) : IProtocolMessage;
+
+[Manifest("controller.host-topology-found.v1")]
+public sealed record HostTopologyFound(string Host, TopologyDocument Topology) : IProtocolMessage;
+
+/// <summary>
+/// A host's pools fresh from its agent (with every allocation): the coordinator forwards the question to the agent,
+/// which answers with a <see cref="Node.HostSnapshot"/>; a host that is not Up gets a <see cref="PlacementRejected"/>.
+/// </summary>
+[Manifest("controller.get-host-pools.v1")]
+public sealed record GetHostPools(string Host) : IProtocolMessage;
+
+/// <summary>The figures <c>/metrics</c> exports, computed by the coordinator in one pass.</summary>
+[Manifest("controller.get-controller-stats.v1")]
+public sealed record GetControllerStats : IProtocolMessage;
+
+public sealed record StateCount(string State, int Count);
+
+public sealed record PoolGauge(string Host, string Provider, long CapacityBytes, long AvailableBytes, int AllocationCount);
+
+[Manifest("controller.controller-stats.v1")]
+public sealed record ControllerStats(IReadOnlyList<StateCount> Placements, IReadOnlyList<StateCount> Hosts, IReadOnlyList<PoolGauge> Pools) : IProtocolMessage;
