@@ -8,9 +8,14 @@ namespace Orchestrator.Controller;
 /// The controller's entry point. With no arguments it is the all-in-one mode (controller, simulated hosts from
 /// <c>deploy/topologies</c>, SQLite under <c>data/</c>, REST on <c>http://127.0.0.1:5080</c>); a cluster deployment
 /// turns the simulation off and points at seeds and PostgreSQL through environment variables.
+/// A class rather than a static class so that tests can name it as WebApplicationFactory's entry point.
 /// </summary>
-public static class ControllerProgram
+public sealed class ControllerProgram
 {
+    private ControllerProgram()
+    {
+    }
+
     public static readonly Dictionary<string, string> Switches = new()
     {
         ["--bind"] = "Orchestrator:Controller:Bind",

@@ -47,6 +47,17 @@ public static class Problems
         _ => Unavailable(rejected.Message),
     };
 
+    /// <summary>The type and a detail for a status ASP.NET answered by itself.</summary>
+    public static (string Type, string Detail) ForStatus(int status, HttpRequest request) => status switch
+    {
+        StatusCodes.Status404NotFound => (TypePrefix + "not-found", $"no resource at {request.Path}"),
+        StatusCodes.Status405MethodNotAllowed => (TypePrefix + "method-not-allowed", $"{request.Method} is not allowed on {request.Path}"),
+        StatusCodes.Status415UnsupportedMediaType => (TypePrefix + "unsupported-media-type", $"Content-Type '{request.ContentType ?? "(none)"}' is not application/json"),
+        StatusCodes.Status413PayloadTooLarge => (TypePrefix + "body-too-large", "the request body is too large"),
+        StatusCodes.Status400BadRequest => (TypePrefix + "invalid-request", "the request is not valid"),
+        _ => (TypePrefix + "error", "the request failed"),
+    };
+
     private static IResult Problem(int status, string type, string title, string detail, IDictionary<string, object?>? extensions = null, IDictionary<string, string>? headers = null)
     {
         var result = TypedResults.Problem(detail, statusCode: status, title: title, type: TypePrefix + type, extensions: extensions);

@@ -30,7 +30,16 @@ public static class RestBridge
                 json.SerializerOptions.Converters.Add(converter);
             }
         });
-        services.AddProblemDetails();
+        services.AddProblemDetails(problems => problems.CustomizeProblemDetails = context =>
+        {
+            // Answers ASP.NET makes itself (no route, wrong method, content type) get our type URNs too.
+            if (context.ProblemDetails.Type?.StartsWith("https://tools.ietf.org/", StringComparison.Ordinal) == true)
+            {
+                var (type, detail) = Problems.ForStatus(context.ProblemDetails.Status ?? context.HttpContext.Response.StatusCode, context.HttpContext.Request);
+                context.ProblemDetails.Type = type;
+                context.ProblemDetails.Detail ??= detail;
+            }
+        });
         services.AddOpenApi();
         services.AddSingleton<CoordinatorClient>();
         services.AddSingleton<ApiMetrics>();
