@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.Hosting;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Orchestrator.Controller.Hosting;
@@ -41,7 +42,7 @@ internal sealed class TestCluster : IAsyncDisposable
 
     private readonly string dir = Path.Combine(Path.GetTempPath(), "p2p-cluster-" + Guid.NewGuid().ToString("N")[..10]);
     private readonly Dictionary<string, IHost> nodes = new(StringComparer.Ordinal);
-    private readonly List<IHost> controllers = [];
+    private readonly List<WebApplication> controllers = [];
 
     public TestCluster(string journalKind = TestJournals.Sqlite)
     {
@@ -87,13 +88,16 @@ internal sealed class TestCluster : IAsyncDisposable
         Coordinator = await controllers[index].Services.GetRequiredService<ActorRegistry>().GetAsync<PlacementCoordinator>();
     }
 
+    /// <summary>Where a running controller's REST bridge listens (Kestrel on a free loopback port).</summary>
+    public Uri RestAddress(int index = 0) => new(controllers[index].Urls.First());
+
     public ActorSystem ControllerSystem(int index = 0) => controllers[index].Services.GetRequiredService<ActorSystem>();
 
     public async Task StopControllerAsync(int index = 0)
     {
         var host = controllers[index];
         await host.StopAsync(TimeSpan.FromSeconds(30));
-        host.Dispose();
+        await host.DisposeAsync();
         controllers.RemoveAt(index);
     }
 
@@ -174,7 +178,7 @@ internal sealed class TestCluster : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var host in nodes.Values.Concat(controllers))
+        foreach (var host in nodes.Values.Concat(controllers.Cast<IHost>()))
         {
             try
             {
