@@ -51,7 +51,7 @@ public static class PlacementBodyValidator
                 {
                     Add($"clients[{i}]", "a client address cannot be null");
                 }
-                else if (!PciAddress.TryParse(client, out _, out var error))
+                else if (!IsAddress(client, out var error))
                 {
                     Add($"clients[{i}]", error);
                 }
@@ -75,7 +75,7 @@ public static class PlacementBodyValidator
             {
                 Add("policy.maxLevel", $"'{level}' is not one of {RequestValidation.LevelNames}");
             }
-            if (policy.Provider is { } provider && !PciAddress.TryParse(provider, out _, out var error))
+            if (policy.Provider is { } provider && !IsAddress(provider, out var error))
             {
                 Add("policy.provider", error);
             }
@@ -94,6 +94,19 @@ public static class PlacementBodyValidator
     /// <summary>Request ids become placement ids, path segments and nvmet names: a safe alphabet only.</summary>
     public static bool IsValidId(string id)
         => id.Length is > 0 and <= MaxIdLength && id.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or ':' or '-');
+
+    /// <summary>A PCI address exactly: the parser tolerates the whitespace sysfs files carry, an API request should not.</summary>
+    private static bool IsAddress(string text, out string error)
+    {
+        if (text.Length != text.Trim().Length)
+        {
+            error = $"'{text}' has leading or trailing whitespace";
+            return false;
+        }
+        var parsed = PciAddress.TryParse(text, out _, out var parseError);
+        error = parseError ?? string.Empty;
+        return parsed;
+    }
 
     private static void ValidateNvmeof(NvmeofTarget nvmeof, Action<string, string> add)
     {

@@ -24,7 +24,8 @@ public static class PlacementDecider
     {
         var rules = host.Rules;
         var clients = request.Clients.Select(rules.RequireIndex).ToArray();
-        var need = (request.SizeBytes + 4095) / 4096 * 4096;
+        // Rounded up to 4 KiB granules, saturating: a size near long.MaxValue must not wrap around and "fit".
+        var need = request.SizeBytes > long.MaxValue - 4095 ? long.MaxValue : (request.SizeBytes + 4095) / 4096 * 4096;
         var kernelChoice = KernelChoice(host, request, random);
         var evaluated = new List<(CandidateExplanation Explanation, Key Key)>();
         foreach (var provider in host.Topology.Providers)

@@ -92,7 +92,8 @@ public sealed class ExtentAllocator
         {
             return new AllocationResult(null, false, invalid);
         }
-        var need = (sizeBytes + Granule - 1) / Granule;
+        // Not (size + granule - 1) / granule: that overflows for sizes near long.MaxValue and would "fit" anything.
+        var need = (sizeBytes / Granule) + (sizeBytes % Granule == 0 ? 0 : 1);
         var align = Math.Max(1, alignmentBytes / Granule);
         if (!TryTake(need, align, strategy, out var start))
         {

@@ -16,6 +16,18 @@ public class ExtentAllocatorTests
         Assert.Equal((1 << 20) - (2 * G), a.Stats.Available);
     }
 
+    [Theory]
+    [InlineData(long.MaxValue)]
+    [InlineData(long.MaxValue - 4000)]
+    [InlineData((1L << 20) + 1)]
+    public void Sizes_beyond_the_pool_are_refused_even_near_long_max(long size)
+    {
+        var a = new ExtentAllocator(1 << 20);
+        var r = a.Allocate("x", size);
+        Assert.Null(r.Extent);
+        Assert.Equal(1 << 20, a.Stats.Available);
+    }
+
     [Fact]
     public void Freeing_coalesces_both_neighbours()
     {
