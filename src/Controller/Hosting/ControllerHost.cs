@@ -56,7 +56,7 @@ public static class ControllerHost
             });
             akka.WithSingleton<PlacementCoordinator>(
                 PlacementCoordinator.Name,
-                PlacementCoordinator.Props(new CoordinatorSettings(o.NodeTimeout, o.SnapshotEvery)),
+                PlacementCoordinator.SupervisedProps(new CoordinatorSettings(o.NodeTimeout, o.SnapshotEvery)),
                 new ClusterSingletonOptions { Role = "controller" },
                 createProxyToo: true);
             if (simulated.Count > 0)

@@ -4,6 +4,7 @@ using System.Text.Json;
 using Akka.Actor;
 using Akka.Cluster;
 using Akka.Event;
+using Akka.Pattern;
 using Akka.Persistence;
 using Orchestrator.Protocol.Controller;
 using Orchestrator.Protocol.Node;
@@ -89,6 +90,27 @@ public sealed class PlacementCoordinator : ReceivePersistentActor
     public override string PersistenceId => settings.PersistenceId;
 
     public static Props Props(CoordinatorSettings settings) => Akka.Actor.Props.Create(() => new PlacementCoordinator(settings));
+
+    /// <summary>
+    /// The coordinator under a backoff supervisor (1 s doubling to 30 s): a persistent actor stops when its journal
+    /// fails (database unreachable at start, or a write failing under load), and a cluster singleton that stopped
+    /// would stay stopped. Meanwhile requests time out as 503 and <c>/readyz</c> says why; nothing acknowledged is
+    /// lost, because an answer is only sent after its event is journaled.
+    /// </summary>
+    public static Props SupervisedProps(CoordinatorSettings settings)
+        => BackoffSupervisor.Props(Backoff.OnStop(Props(settings), Name, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30), 0.2, -1));
+
+    protected override void OnRecoveryFailure(Exception reason, object? message = null)
+    {
+        log.Error("placement coordinator cannot read its journal ({0}); retrying with backoff", reason.Message);
+        base.OnRecoveryFailure(reason, message);
+    }
+
+    protected override void OnPersistFailure(Exception cause, object @event, long sequenceNr)
+    {
+        log.Error("placement coordinator cannot write its journal ({0}); restarting with backoff, requests in flight will time out", cause.Message);
+        base.OnPersistFailure(cause, @event, sequenceNr);
+    }
 
     protected override void PreStart()
     {
@@ -218,13 +240,13 @@ public sealed class PlacementCoordinator : ReceivePersistentActor
             {
                 Sender.Tell(new PlacementRejected(PlacementErrorKind.Conflict, $"requestId '{m.RequestId}' was already used for a different request", null));
             }
-            else if (inFlight.TryGetValue(m.RequestId, out var pending))
+            else if (inFlight.TryGetValue(m.RequestId, out var pending) && existing.State == PlacementState.Pending)
             {
                 pending.Waiters.Add(Sender);
             }
             else
             {
-                Sender.Tell(Answer(existing, existing: true, null));
+                Sender.Tell(Replay(existing));
             }
             return;
         }
@@ -538,6 +560,20 @@ public sealed class PlacementCoordinator : ReceivePersistentActor
             log.Info("host {0} is {1}", entry.State.Host, status);
         }
     }
+
+    /// <summary>
+    /// The answer to a retry of a request already seen: only a committed placement is a success. A pending one left by
+    /// a coordinator that stopped mid-way is settled when its node registers (retry later); a failed, released or lost
+    /// one keeps its id and a new request needs a new one.
+    /// </summary>
+    private static object Replay(PlacementView existing) => existing.State switch
+    {
+        PlacementState.Committed => Answer(existing, existing: true, null),
+        PlacementState.Pending => new PlacementRejected(PlacementErrorKind.Unavailable,
+            $"placement '{existing.PlacementId}' is still pending on host '{existing.Host}' (settled when the node reports); retry later", null),
+        _ => new PlacementRejected(PlacementErrorKind.Conflict,
+            $"requestId '{existing.PlacementId}' was already used by a placement that is {existing.State.ToString().ToLowerInvariant()}{(existing.Reason is { } r ? $" ({r})" : string.Empty)}; use a new requestId", null),
+    };
 
     private static PlacementAccepted Answer(PlacementView placement, bool existing, PlacementExplanation? explanation) => new(placement, existing, explanation);
 

@@ -42,6 +42,10 @@ public sealed class PlacementEndpointTests(ControllerApp app) : IClassFixture<Co
         var again = await client.DeleteAsync("/api/v1/placements/crud-1");
         Assert.Equal(HttpStatusCode.OK, again.StatusCode);
         Assert.Equal(PlacementState.Released, (await again.Content.ReadFromJsonAsync<PlacementView>(app.Json))!.State);
+
+        // A retry of the original request is not a success any more: the id belongs to a released placement.
+        var replay = await ApiAssert.Problem(await Place(NicAndDrive with { RequestId = "crud-1" }), HttpStatusCode.Conflict, "conflict");
+        Assert.Contains("released", replay.GetProperty("detail").GetString(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,0 +1,67 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Text.Json;
+using Orchestrator.Controller.Hosting;
+using Orchestrator.Tests.Shared;
+using Serilog;
+using Serilog.Core;
+using Serilog.Events;
+
+namespace Orchestrator.Controller.Tests.Hosting;
+
+/// <summary>A controller whose journal database is not there: it keeps running, is not ready, says why, and refuses placements with 503.</summary>
+[Collection(Orchestrator.Controller.Tests.Api.ApiCollection.Name)]
+public sealed class JournalOutageTests
+{
+    [Fact]
+    public async Task An_unreachable_journal_keeps_the_controller_up_but_not_ready()
+    {
+        var previous = Log.Logger;
+        var sink = new Lines();
+        Log.Logger = new LoggerConfiguration().MinimumLevel.Information().WriteTo.Sink(sink).CreateLogger();
+        using var data = new TempDirectory();
+        // Nothing listens on this port: PostgreSQL "down" at start.
+        var journal = $"Host=127.0.0.1;Port={FreePorts.Next()};Username=orchestrator;Password=never-logged;Database=orchestrator;Timeout=2";
+        var app = ControllerHost.Build(["--urls", "http://127.0.0.1:0"], new ControllerOptions
+        {
+            Port = FreePorts.Next(),
+            Data = data.Path,
+            Journal = journal,
+            Api = new Orchestrator.Controller.Api.ApiOptions { AskTimeout = TimeSpan.FromSeconds(2) },
+        });
+        try
+        {
+            await app.StartAsync();
+            using var http = new HttpClient { BaseAddress = new Uri(app.Urls.First()) };
+            Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/healthz")).StatusCode);
+
+            var ready = await http.GetAsync("/readyz");
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
+            var body = JsonDocument.Parse(await ready.Content.ReadAsStringAsync()).RootElement;
+            Assert.False(body.GetProperty("journal").GetBoolean());
+            Assert.False(body.GetProperty("coordinator").GetBoolean());
+            Assert.Contains(body.GetProperty("problems").EnumerateArray(), p => p.GetString()!.Contains("journal is not reachable", StringComparison.Ordinal));
+
+            var placing = await http.PostAsync("/api/v1/placements", new StringContent("""{"host":"h","clients":["0000:03:00.0"],"sizeBytes":4096}""", System.Text.Encoding.UTF8, "application/json"));
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, placing.StatusCode);
+            Assert.DoesNotContain(sink.All, l => l.Contains("never-logged", StringComparison.Ordinal));
+        }
+        finally
+        {
+            await app.StopAsync();
+            await app.DisposeAsync();
+            Log.Logger = previous;
+        }
+    }
+
+    private sealed class Lines : ILogEventSink
+    {
+        private readonly ConcurrentQueue<string> lines = new();
+
+        public IReadOnlyList<string> All => [.. lines];
+
+        public int Count(Func<string, bool> match) => lines.Count(match);
+
+        public void Emit(LogEvent logEvent) => lines.Enqueue(logEvent.RenderMessage() + logEvent.Exception);
+    }
+}
