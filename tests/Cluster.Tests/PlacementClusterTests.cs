@@ -1,13 +1,14 @@
 using Akka.Actor;
 using Orchestrator.Protocol.Controller;
+using Orchestrator.Tests.Shared;
 using Xunit.Abstractions;
 
 namespace Orchestrator.Cluster.Tests;
 
 /// <summary>
 /// Controller and two nodes over real remoting: placements land on the right host and provider, survive a controller
-/// restart (journal recovery) and a node stopped mid-storm (reconciliation), and "no acknowledged placement lost, no
-/// byte allocated twice" holds after each.
+/// restart (journal recovery, on SQLite and on PostgreSQL) and a node stopped mid-storm (reconciliation), and "no
+/// acknowledged placement lost, no byte allocated twice" holds after each.
 /// </summary>
 public sealed class PlacementClusterTests(ITestOutputHelper output)
 {
@@ -57,11 +58,13 @@ public sealed class PlacementClusterTests(ITestOutputHelper output)
         }
     }
 
-    [Fact]
-    public async Task Placements_survive_controller_and_node_restarts_with_no_orphan_and_no_double_allocation()
+    [SkippableTheory]
+    [InlineData(TestJournals.Sqlite)]
+    [InlineData(TestJournals.Postgres)]
+    public async Task Placements_survive_controller_and_node_restarts_with_no_orphan_and_no_double_allocation(string journalKind)
     {
         var logs = LogCapture.Install();
-        await using var cluster = new TestCluster();
+        await using var cluster = new TestCluster(journalKind);
         await cluster.StartControllerAsync();
         await cluster.StartNodeAsync(HostA);
         await cluster.StartNodeAsync(HostB);
@@ -151,13 +154,8 @@ public sealed class PlacementClusterTests(ITestOutputHelper output)
 
         // Once more, now that the journal holds hundreds of events and snapshots (every 25): the same state comes back.
         var before = (await cluster.Ask<PlacementList>(new ListPlacements())).Placements;
-        await using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={cluster.ControllerJournal}"))
-        {
-            await connection.OpenAsync();
-            var command = connection.CreateCommand();
-            command.CommandText = "SELECT COUNT(*) FROM snapshot WHERE persistence_id = 'placement-coordinator'";
-            Assert.True(Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture) > 0, "the coordinator took no snapshot");
-        }
+        var snapshots = await cluster.Journals.QueryAsync("controller", "SELECT COUNT(*) FROM snapshot WHERE persistence_id = 'placement-coordinator'");
+        Assert.True(Convert.ToInt64(snapshots.Single(), System.Globalization.CultureInfo.InvariantCulture) > 0, "the coordinator took no snapshot");
         var seeds = cluster.NodeAddresses;
         await cluster.StopControllerAsync();
         await cluster.StartControllerAsync(seeds: [cluster.Seed, .. seeds]);

@@ -14,7 +14,7 @@ namespace Orchestrator.Cluster.Tests;
 
 /// <summary>
 /// A real cluster in this process: a controller system and node systems over Akka remoting on 127.0.0.1, each with
-/// its own SQLite journal. Cluster timings are tuned for tests only (STACK.md trap 6).
+/// its own journal (a SQLite file, or a PostgreSQL database: <see cref="TestJournals"/>). Cluster timings are tuned for tests only (STACK.md trap 6).
 /// </summary>
 internal sealed class TestCluster : IAsyncDisposable
 {
@@ -43,15 +43,17 @@ internal sealed class TestCluster : IAsyncDisposable
     private readonly Dictionary<string, IHost> nodes = new(StringComparer.Ordinal);
     private readonly List<IHost> controllers = [];
 
-    public TestCluster()
+    public TestCluster(string journalKind = TestJournals.Sqlite)
     {
         Directory.CreateDirectory(dir);
         ControllerPort = FreePort();
+        Journals = new TestJournals(journalKind, dir);
     }
 
     public int ControllerPort { get; }
 
-    public string ControllerJournal => Path.Combine(dir, "controller.db");
+    /// <summary>The controller's journal is <c>controller</c>, a node's is its host name.</summary>
+    public TestJournals Journals { get; }
 
     public string Scratch(string name) => Path.Combine(dir, name);
 
@@ -69,7 +71,7 @@ internal sealed class TestCluster : IAsyncDisposable
         {
             Port = port ?? ControllerPort,
             Seeds = [.. seeds ?? [Seed]],
-            Journal = ControllerJournal,
+            Journal = await Journals.GetAsync("controller"),
             NodeTimeout = TimeSpan.FromSeconds(3),
             SnapshotEvery = 25,
             ExtraHocon = FastCluster,
@@ -100,7 +102,7 @@ internal sealed class TestCluster : IAsyncDisposable
         var host = NodeHost.Build(new NodeOptions
         {
             Topology = Topology(hostName),
-            Journal = Path.Combine(dir, $"{hostName}.db"),
+            Journal = await Journals.GetAsync(hostName),
             Port = 0,
             Seeds = [Seed],
             RegisterEvery = TimeSpan.FromSeconds(1),
@@ -184,6 +186,7 @@ internal sealed class TestCluster : IAsyncDisposable
             }
             host.Dispose();
         }
+        await Journals.DisposeAsync();
         try
         {
             Directory.Delete(dir, recursive: true);

@@ -12,7 +12,7 @@ namespace Orchestrator.Node.Tests.Hosting;
 
 /// <summary>
 /// The node as a real child process, driven over Akka remoting from the test's own ActorSystem: allocate, SIGKILL,
-/// start again on the same journal, and every allocation is back.
+/// start again on the same journal (a SQLite file, or a PostgreSQL database), and every allocation is back.
 /// </summary>
 public sealed class NodeProcessTests(ITestOutputHelper output) : IDisposable
 {
@@ -27,10 +27,10 @@ public sealed class NodeProcessTests(ITestOutputHelper output) : IDisposable
         private readonly TaskCompletionSource ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private int poolsRecovered;
 
-        public NodeProcess(string journal, int port, ITestOutputHelper output)
+        public NodeProcess(string journal, string workingDirectory, int port, ITestOutputHelper output)
         {
             Port = port;
-            var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Path.GetDirectoryName(journal)! };
+            var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = workingDirectory };
             foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "Orchestrator.Node.dll"), "--topology", SampleTopology, "--journal", journal, "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture) })
             {
                 start.ArgumentList.Add(a);
@@ -85,14 +85,17 @@ public sealed class NodeProcessTests(ITestOutputHelper output) : IDisposable
     private static Task<IActorRef> Agent(ActorSystem client, int port)
         => client.ActorSelection($"akka.tcp://orchestrator@127.0.0.1:{port}/user/host-agent").ResolveOne(Timeout);
 
-    [Fact]
-    public async Task Allocations_survive_a_sigkill_of_the_node_process()
+    [SkippableTheory]
+    [InlineData(TestJournals.Sqlite)]
+    [InlineData(TestJournals.Postgres)]
+    public async Task Allocations_survive_a_sigkill_of_the_node_process(string journalKind)
     {
-        var journal = temp.Combine("node.db");
+        await using var journals = new TestJournals(journalKind, temp.Path);
+        var journal = await journals.GetAsync("node");
         using var client = Client();
         List<BufferGranted> granted = [];
 
-        using (var node = new NodeProcess(journal, FreePorts.Next(), output))
+        using (var node = new NodeProcess(journal, temp.Path, FreePorts.Next(), output))
         {
             await node.Ready;
             var agent = await Agent(client, node.Port);
@@ -105,7 +108,7 @@ public sealed class NodeProcessTests(ITestOutputHelper output) : IDisposable
             node.KillHard();
         }
 
-        using (var node = new NodeProcess(journal, FreePorts.Next(), output))
+        using (var node = new NodeProcess(journal, temp.Path, FreePorts.Next(), output))
         {
             await node.Ready;
             var agent = await Agent(client, node.Port);

@@ -1,4 +1,3 @@
-using Microsoft.Data.Sqlite;
 using Orchestrator.Node.Hosting;
 using Orchestrator.Protocol.Node;
 using Orchestrator.Tests.Shared;
@@ -6,28 +5,35 @@ using static Orchestrator.Node.Tests.TestPaths;
 
 namespace Orchestrator.Node.Tests.Pools;
 
-/// <summary>Allocations survive the ActorSystem: a new system on the same SQLite file has every buffer at the same offset.</summary>
+/// <summary>
+/// Allocations survive the ActorSystem: a new system on the same journal (a SQLite file, or a PostgreSQL database) has
+/// every buffer at the same offset.
+/// </summary>
 public sealed class PoolPersistenceTests : IDisposable
 {
     private readonly TempDirectory temp = new();
 
     public void Dispose() => temp.Dispose();
 
-    private NodeOptions Options(int snapshotEvery = 1000) => new()
+    private static NodeOptions Options(string journal, int snapshotEvery = 1000) => new()
     {
         Topology = SampleTopology,
-        Journal = temp.Combine("node.db"),
+        Journal = journal,
         SnapshotEvery = snapshotEvery,
     };
 
     private static IEnumerable<(string Provider, AllocationRecord Record)> Held(HostSnapshot s)
         => s.Pools.SelectMany(p => p.Allocations.Select(a => (p.Provider, a))).OrderBy(x => x.Provider).ThenBy(x => x.a.Offset);
 
-    [Fact]
-    public async Task Every_allocation_is_back_at_the_same_offset_after_a_restart_and_new_ones_never_overlap()
+    [SkippableTheory]
+    [InlineData(TestJournals.Sqlite)]
+    [InlineData(TestJournals.Postgres)]
+    public async Task Every_allocation_is_back_at_the_same_offset_after_a_restart_and_new_ones_never_overlap(string journalKind)
     {
+        await using var journals = new TestJournals(journalKind, temp.Path);
+        var journal = await journals.GetAsync("node");
         HostSnapshot before;
-        await using (var node = await RunningNode.StartAsync(Options()))
+        await using (var node = await RunningNode.StartAsync(Options(journal)))
         {
             await node.Allocate(ProviderA, "a1", 1 << 20);
             await node.Allocate(ProviderA, "a2", 5000, alignment: 64 << 10);
@@ -39,21 +45,10 @@ public sealed class PoolPersistenceTests : IDisposable
         }
 
         // Journaled with our serializer under stable manifests, never Akka's default one.
-        await using (var connection = new SqliteConnection($"Data Source={temp.Combine("node.db")}"))
-        {
-            await connection.OpenAsync();
-            var command = connection.CreateCommand();
-            command.CommandText = "SELECT DISTINCT manifest || ':' || identifier FROM journal ORDER BY 1";
-            var rows = new List<string>();
-            await using var reader = await command.ExecuteReaderAsync();
-            while (await reader.ReadAsync())
-            {
-                rows.Add(reader.GetString(0));
-            }
-            Assert.Equal(["pool.buffer-allocated.v1:1701", "pool.buffer-freed.v1:1701", "pool.opened.v1:1701"], rows);
-        }
+        var rows = await journals.QueryAsync("node", "SELECT DISTINCT manifest || ':' || identifier FROM journal");
+        Assert.Equal(["pool.buffer-allocated.v1:1701", "pool.buffer-freed.v1:1701", "pool.opened.v1:1701"], rows.Cast<string>().Order(StringComparer.Ordinal));
 
-        await using (var node = await RunningNode.StartAsync(Options()))
+        await using (var node = await RunningNode.StartAsync(Options(journal)))
         {
             var after = await node.Snapshot();
             Assert.Equal(Held(before), Held(after));
@@ -72,11 +67,15 @@ public sealed class PoolPersistenceTests : IDisposable
         }
     }
 
-    [Fact]
-    public async Task Snapshots_and_later_events_recover_the_same_state()
+    [SkippableTheory]
+    [InlineData(TestJournals.Sqlite)]
+    [InlineData(TestJournals.Postgres)]
+    public async Task Snapshots_and_later_events_recover_the_same_state(string journalKind)
     {
+        await using var journals = new TestJournals(journalKind, temp.Path);
+        var journal = await journals.GetAsync("node");
         HostSnapshot before;
-        await using (var node = await RunningNode.StartAsync(Options(snapshotEvery: 3)))
+        await using (var node = await RunningNode.StartAsync(Options(journal, snapshotEvery: 3)))
         {
             for (var i = 0; i < 10; i++)
             {
@@ -89,15 +88,10 @@ public sealed class PoolPersistenceTests : IDisposable
             before = await node.Snapshot();
         }
 
-        await using (var connection = new SqliteConnection($"Data Source={temp.Combine("node.db")}"))
-        {
-            await connection.OpenAsync();
-            var command = connection.CreateCommand();
-            command.CommandText = "SELECT COUNT(*) FROM snapshot WHERE persistence_id = 'pool/storage-01/0000:05:00.0'";
-            Assert.True(Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture) > 0, "no snapshot was written");
-        }
+        var snapshots = await journals.QueryAsync("node", "SELECT COUNT(*) FROM snapshot WHERE persistence_id = 'pool/storage-01/0000:05:00.0'");
+        Assert.True(Convert.ToInt64(snapshots.Single(), System.Globalization.CultureInfo.InvariantCulture) > 0, "no snapshot was written");
 
-        await using (var node = await RunningNode.StartAsync(Options(snapshotEvery: 3)))
+        await using (var node = await RunningNode.StartAsync(Options(journal, snapshotEvery: 3)))
         {
             var after = await node.Snapshot();
             Assert.Equal(Held(before), Held(after));
