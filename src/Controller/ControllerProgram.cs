@@ -15,6 +15,7 @@ public static class ControllerProgram
     {
         ["--bind"] = "Orchestrator:Controller:Bind",
         ["--port"] = "Orchestrator:Controller:Port",
+        ["--public-hostname"] = "Orchestrator:Controller:PublicHostname",
         ["--journal"] = "Orchestrator:Controller:Journal",
         ["--data"] = "Orchestrator:Controller:Data",
         ["--snapshot-every"] = "Orchestrator:Controller:SnapshotEvery",
