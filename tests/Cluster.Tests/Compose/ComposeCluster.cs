@@ -68,12 +68,15 @@ internal sealed partial class ComposeCluster : IAsyncDisposable
     public IReadOnlyDictionary<string, ServiceProcess> Processes => processes;
 
     /// <summary>Loads the compose file, rewrites every service and starts them all; on failure, reports the logs and cleans up.</summary>
-    public static async Task<ComposeCluster> StartAsync(ITestOutputHelper output)
+    /// <param name="output">Where the processes' output goes when something fails.</param>
+    /// <param name="only">Run only these services (default: all but PostgreSQL).</param>
+    /// <param name="adjust">Changes a service's rewritten environment before it starts (a test's fault injection).</param>
+    public static async Task<ComposeCluster> StartAsync(ITestOutputHelper output, IReadOnlyCollection<string>? only = null, Action<string, Dictionary<string, string>>? adjust = null)
     {
         var cluster = new ComposeCluster(ComposeFile.Load(ComposePath, Variables), output);
         try
         {
-            await cluster.PrepareAsync();
+            await cluster.PrepareAsync(only, adjust);
             await cluster.StartAllAsync();
             return cluster;
         }
@@ -112,7 +115,7 @@ internal sealed partial class ComposeCluster : IAsyncDisposable
         return WaitHealthyAsync(service);
     }
 
-    private async Task PrepareAsync()
+    private async Task PrepareAsync(IReadOnlyCollection<string>? only, Action<string, Dictionary<string, string>>? adjust)
     {
         var subnet = $"127.{Random.Shared.Next(16, 250)}.{Random.Shared.Next(0, 256)}";
         var index = 11;
@@ -120,9 +123,10 @@ internal sealed partial class ComposeCluster : IAsyncDisposable
         {
             addresses[name] = $"{subnet}.{index++}";
         }
-        foreach (var service in File.Services.Values.Where(s => !s.IsPostgres))
+        foreach (var service in File.Services.Values.Where(s => !s.IsPostgres && (only is null || only.Contains(s.Name))))
         {
             var environment = await RewriteAsync(service);
+            adjust?.Invoke(service.Name, environment);
             var dll = EntryAssembly(service);
             processes[service.Name] = new ServiceProcess(service.Name, dll, environment, scratch.Combine(service.Name), log);
         }
@@ -239,11 +243,11 @@ internal sealed partial class ComposeCluster : IAsyncDisposable
         while (started.Count < processes.Count)
         {
             var next = processes.Keys.FirstOrDefault(n => !started.Contains(n)
-                && File.Services[n].DependsOn.Keys.All(d => File.Services[d].IsPostgres || started.Contains(d)))
+                && File.Services[n].DependsOn.Keys.All(d => File.Services[d].IsPostgres || started.Contains(d) || !processes.ContainsKey(d)))
                 ?? throw new InvalidOperationException("depends_on has a cycle");
             foreach (var (dependency, condition) in File.Services[next].DependsOn)
             {
-                if (condition == "service_healthy" && !File.Services[dependency].IsPostgres && healthy.Add(dependency))
+                if (condition == "service_healthy" && processes.ContainsKey(dependency) && healthy.Add(dependency))
                 {
                     await WaitHealthyAsync(dependency);
                 }
