@@ -20,6 +20,7 @@ public sealed class ControllerProgram
     {
         ["--bind"] = "Orchestrator:Controller:Bind",
         ["--port"] = "Orchestrator:Controller:Port",
+        ["--public-hostname"] = "Orchestrator:Controller:PublicHostname",
         ["--journal"] = "Orchestrator:Controller:Journal",
         ["--data"] = "Orchestrator:Controller:Data",
         ["--snapshot-every"] = "Orchestrator:Controller:SnapshotEvery",

@@ -17,8 +17,10 @@ public static class ProcessAkka
     /// Remoting (with the frame limits of <see cref="RemotingLimits"/>), Akka logging through Serilog, Akka.Persistence.Sql
     /// (SQLite file by default, PostgreSQL when the journal is a connection string), our serializer bound to every
     /// <see cref="IProtocolMessage"/> with strict serialization, and any extra HOCON (tests tune timings with it).
+    /// <paramref name="publicHostname"/> is the name other members reach this one by when it differs from the bind
+    /// address (a container binds 0.0.0.0 and advertises its service name); null: the bind address.
     /// </summary>
-    public static AkkaConfigurationBuilder WithOrchestratorDefaults(this AkkaConfigurationBuilder akka, string bind, int port, string? journal, string defaultSqlitePath, string? extraHocon)
+    public static AkkaConfigurationBuilder WithOrchestratorDefaults(this AkkaConfigurationBuilder akka, string bind, int port, string? journal, string defaultSqlitePath, string? extraHocon, string? publicHostname = null)
     {
         if (extraHocon is not null)
         {
@@ -30,7 +32,7 @@ public static class ProcessAkka
             loggers.ClearLoggers();
             loggers.AddLogger<SerilogLogger>();
         });
-        akka.WithRemoting(bind, port);
+        akka.WithRemoting(bind, port, string.IsNullOrWhiteSpace(publicHostname) ? null : publicHostname);
         var (connection, provider) = Journal(journal, defaultSqlitePath);
         akka.WithSqlPersistence(connection, provider);
         akka.WithCustomSerializer("protocol", [typeof(IProtocolMessage)], system => new ProtocolSerializer(system));

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Serilog;
+using Serilog.Formatting.Compact;
 
 namespace Orchestrator.Hosting;
 
@@ -10,18 +11,15 @@ public static class ProcessProgram
     /// <summary>Runs <paramref name="build"/>'s host; known startup errors become a fatal log line and an exit code.</summary>
     public static async Task<int> RunAsync(string[] args, IDictionary<string, string> switches, Func<IConfiguration, IHost> build, Func<Exception, (string Message, int ExitCode)?>? knownError = null)
     {
-        Log.Logger = new LoggerConfiguration()
-            .MinimumLevel.Information()
-            .WriteTo.Console(outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {Message:lj}{NewLine}{Exception}")
-            .CreateLogger();
+        var configuration = new ConfigurationBuilder()
+            .SetBasePath(AppContext.BaseDirectory)
+            .AddJsonFile("appsettings.json", optional: true)
+            .AddEnvironmentVariables()
+            .AddCommandLine(args, switches)
+            .Build();
+        Log.Logger = CreateLogger(configuration);
         try
         {
-            var configuration = new ConfigurationBuilder()
-                .SetBasePath(AppContext.BaseDirectory)
-                .AddJsonFile("appsettings.json", optional: true)
-                .AddEnvironmentVariables()
-                .AddCommandLine(args, switches)
-                .Build();
             using var host = build(configuration);
             await host.RunAsync();
             return 0;
@@ -40,5 +38,20 @@ public static class ProcessProgram
         {
             await Log.CloseAndFlushAsync();
         }
+    }
+
+    /// <summary>
+    /// Console logging: text lines for people, or with <c>Orchestrator:Logging:Json=true</c> (environment
+    /// <c>Orchestrator__Logging__Json</c>) one compact JSON object per line (Serilog's CLEF: <c>@t</c>, <c>@m</c>,
+    /// <c>@l</c>, <c>@x</c> and every property) for log shippers.
+    /// </summary>
+    public static Serilog.ILogger CreateLogger(IConfiguration configuration)
+    {
+        var logger = new LoggerConfiguration().MinimumLevel.Information();
+        var json = bool.TryParse(configuration["Orchestrator:Logging:Json"], out var on) && on;
+        return (json
+                ? logger.WriteTo.Console(new RenderedCompactJsonFormatter())
+                : logger.WriteTo.Console(outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {Message:lj}{NewLine}{Exception}"))
+            .CreateLogger();
     }
 }

@@ -20,6 +20,7 @@ public static class NodeProgram
         ["--snapshot-every"] = "Orchestrator:Node:SnapshotEvery",
         ["--bind"] = "Orchestrator:Node:Bind",
         ["--port"] = "Orchestrator:Node:Port",
+        ["--public-hostname"] = "Orchestrator:Node:PublicHostname",
     };
 
     public static Task<int> Main(string[] args) => ProcessProgram.RunAsync(args, Switches, configuration =>

@@ -47,7 +47,7 @@ public static class ControllerHost
         {
             var o = sp.GetRequiredService<ControllerOptions>();
             var simulated = sp.GetRequiredService<StartupChecks>().Simulated;
-            akka.WithOrchestratorDefaults(o.Bind, o.Port, o.Journal, o.DefaultJournalPath, o.ExtraHocon);
+            akka.WithOrchestratorDefaults(o.Bind, o.Port, o.Journal, o.DefaultJournalPath, o.ExtraHocon, o.PublicHostname);
             akka.WithClustering(new ClusterOptions
             {
                 Roles = o.AllInOne.Enabled ? ["controller", "node"] : ["controller"],

@@ -13,6 +13,9 @@ public sealed class ControllerOptions
 {
     public string Bind { get; set; } = "127.0.0.1";
 
+    /// <summary>The host name other members reach this controller by, when it is not <see cref="Bind"/> (a container binds 0.0.0.0 and advertises its service name).</summary>
+    public string? PublicHostname { get; set; }
+
     /// <summary>Akka remoting port (the REST port is set by <c>--urls</c>).</summary>
     public int Port { get; set; } = 4053;
 
@@ -37,7 +40,7 @@ public sealed class ControllerOptions
 
     public AllInOneOptions AllInOne { get; set; } = new() { Enabled = false };
 
-    public IReadOnlyList<string> EffectiveSeeds => Seeds.Count > 0 ? Seeds : [$"akka.tcp://orchestrator@{Bind}:{Port}"];
+    public IReadOnlyList<string> EffectiveSeeds => Seeds.Count > 0 ? Seeds : [$"akka.tcp://orchestrator@{(string.IsNullOrWhiteSpace(PublicHostname) ? Bind : PublicHostname)}:{Port}"];
 
     public string DefaultJournalPath => Path.Combine(Data, "controller.db");
 

@@ -32,7 +32,7 @@ public static class NodeHost
         builder.Services.AddSingleton(topology);
         builder.Services.AddAkka(SystemName, akka =>
         {
-            akka.WithOrchestratorDefaults(options.Bind, options.Port, options.Journal, Path.Combine("data", $"node-{host}.db"), options.ExtraHocon);
+            akka.WithOrchestratorDefaults(options.Bind, options.Port, options.Journal, Path.Combine("data", $"node-{host}.db"), options.ExtraHocon, options.PublicHostname);
             var clustered = options.Seeds.Count > 0;
             if (clustered)
             {

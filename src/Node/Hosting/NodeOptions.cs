@@ -28,6 +28,9 @@ public sealed class NodeOptions
     /// <summary>Address to bind Akka remoting to.</summary>
     public string Bind { get; set; } = "127.0.0.1";
 
+    /// <summary>The host name other members reach this node by, when it is not <see cref="Bind"/> (a container binds 0.0.0.0 and advertises its service name).</summary>
+    public string? PublicHostname { get; set; }
+
     /// <summary>Remoting port; 0 picks a free one.</summary>
     public int Port { get; set; } = 4054;
 
