@@ -24,6 +24,7 @@ public static class P2pctl
             TopoCommands.Create(output),
             P2pCommands.Create(output),
             HostsCommands.Create(output),
+            PlacementsCommands.Create(output),
         };
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
