@@ -158,8 +158,8 @@ internal static class PlacementsCommands
                     {
                         output.Output.Write(Candidates(explanation));
                     }
-                    // The caller may not know whether it was placed (a timeout): tell them the id to retry with.
-                    throw given is null ? new ControllerException($"{e.Message} (request id {id})", e.Explanation) : e;
+                    // Without an answer (or with a 5xx) the caller cannot know whether it was placed: give the id to retry with.
+                    throw given is null && e.Status is null or >= 500 ? new ControllerException($"{e.Message} (request id {id})", e.Explanation, e.Status) : e;
                 }
             });
         });

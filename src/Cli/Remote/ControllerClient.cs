@@ -79,7 +79,7 @@ internal sealed class ControllerClient : IDisposable
             if (!response.IsSuccessStatusCode)
             {
                 var (message, explanation) = Describe(response, text);
-                throw new ControllerException(message, explanation);
+                throw new ControllerException(message, explanation, (int)response.StatusCode);
             }
             return new Reply(response.StatusCode, text);
         }
@@ -160,7 +160,10 @@ internal sealed class ControllerClient : IDisposable
 /// The controller could not be reached or refused the request; the message is the one line p2pctl prints. A 422
 /// (no compatible provider) carries the controller's explanation.
 /// </summary>
-internal sealed class ControllerException(string message, PlacementExplanation? explanation = null) : Exception(message)
+internal sealed class ControllerException(string message, PlacementExplanation? explanation = null, int? status = null) : Exception(message)
 {
     public PlacementExplanation? Explanation { get; } = explanation;
+
+    /// <summary>The HTTP status the controller answered; null when it did not answer.</summary>
+    public int? Status { get; } = status;
 }
