@@ -12,9 +12,10 @@ internal static class HostsCommands
     public static Command Create(CliOutput output)
     {
         var remote = new RemoteOptions();
-        var json = new Option<bool>("--json") { Description = "Print the controller's JSON" };
+        // Recursive: "hosts --server URL show NAME" and "hosts show NAME --server URL" mean the same.
+        var json = new Option<bool>("--json") { Description = "Print the controller's JSON", Recursive = true };
         var hosts = new Command("hosts", "Hosts registered with the controller: status, CPU, drains and p2pmem pools");
-        remote.AddTo(hosts);
+        remote.AddTo(hosts, recursive: true);
         hosts.Options.Add(json);
         hosts.SetAction(parsed => P2pctl.Guard(output, () =>
         {
@@ -39,19 +40,15 @@ internal static class HostsCommands
             }
             return P2pctl.Answered;
         }));
-        hosts.Subcommands.Add(Show(output));
+        hosts.Subcommands.Add(Show(output, remote, json));
         return hosts;
     }
 
-    private static Command Show(CliOutput output)
+    private static Command Show(CliOutput output, RemoteOptions remote, Option<bool> json)
     {
-        var remote = new RemoteOptions();
-        var json = new Option<bool>("--json") { Description = "Print the controller's JSON" };
         var name = new Argument<string>("NAME") { Description = "The host" };
         var command = new Command("show", "One host with each of its p2pmem pools");
         command.Arguments.Add(name);
-        remote.AddTo(command);
-        command.Options.Add(json);
         command.SetAction(parsed => P2pctl.Guard(output, () =>
         {
             using var client = remote.Connect(parsed);

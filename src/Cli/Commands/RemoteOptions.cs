@@ -20,9 +20,11 @@ internal sealed class RemoteOptions
 
     private bool withToken;
 
-    public void AddTo(Command command, bool withToken = true)
+    /// <summary>Adds the options; <paramref name="recursive"/> makes them apply to the command's subcommands too.</summary>
+    public void AddTo(Command command, bool withToken = true, bool recursive = false)
     {
         this.withToken = withToken;
+        Server.Recursive = Token.Recursive = Timeout.Recursive = recursive;
         command.Options.Add(Server);
         if (withToken)
         {

@@ -42,6 +42,8 @@ public sealed class HostsCommandTests(ControllerFixture controller) : IClassFixt
         Assert.Contains("PROVIDER", run.Stdout, StringComparison.Ordinal);
         Assert.Matches(@"\n0000:04:00\.0  255\.9 MiB  +255\.9 MiB  +255\.9 MiB  +0  +no\n", run.Stdout);
         Assert.Equal("storage-01", controller.Run("hosts", "show", "storage-01", "--json").Json().GetProperty("host").GetString());
+        var before = CliRun.Of("hosts", "--server", controller.Url, "--json", "show", "storage-02");
+        Assert.Equal("storage-02", before.Json().GetProperty("host").GetString());
     }
 
     [Fact]
