@@ -52,6 +52,15 @@ public sealed class TopoRemoteTests(ControllerFixture controller) : IClassFixtur
     }
 
     [Fact]
+    public void Every_source_command_takes_host()
+    {
+        string[] check = ["p2p", "check", "--provider", "04:00.0", "--client", "03:00.0", "--json"];
+        var remote = controller.Run([.. check, "--host", "storage-01"]);
+        Assert.True(remote.ExitCode == 0, remote.Stderr);
+        Assert.Equal(CliRun.Of([.. check, "--topology", File("storage-01")]).Stdout, remote.Stdout);
+    }
+
+    [Fact]
     public void Errors_are_one_line()
     {
         Assert.StartsWith("p2pctl: 404 Not found: unknown host 'nope'", OneLine.Failure(controller.Run("topo", "tree", "--host", "nope"), 1), StringComparison.Ordinal);
