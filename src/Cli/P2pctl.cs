@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Orchestrator.Cli.Commands;
+using Orchestrator.Cli.Remote;
 using Orchestrator.Topology.Model;
 
 namespace Orchestrator.Cli;
@@ -22,6 +23,8 @@ public static class P2pctl
         {
             TopoCommands.Create(output),
             P2pCommands.Create(output),
+            HostsCommands.Create(output),
+            PlacementsCommands.Create(output),
         };
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
@@ -53,7 +56,7 @@ public static class P2pctl
             output.Error.WriteLine($"p2pctl: {OneLine(e.Message)}");
             return BadInput;
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or ControllerException)
         {
             output.Error.WriteLine($"p2pctl: {OneLine(e.Message)}");
             return BadInput;

@@ -1,5 +1,7 @@
 using System.CommandLine;
+using Orchestrator.Cli.Remote;
 using Orchestrator.Protocol;
+using Orchestrator.Protocol.Topology;
 using Orchestrator.Topology.Files;
 using Orchestrator.Topology.Lspci;
 using Orchestrator.Topology.Model;
@@ -9,9 +11,9 @@ using Orchestrator.Topology.Sysfs;
 namespace Orchestrator.Cli.Commands;
 
 /// <summary>
-/// Where a topology comes from: <c>--sysfs DIR</c>, <c>--lspci FILE</c> (with <c>--numa</c>) or
-/// <c>--topology FILE</c>; exactly one. <c>--cpu</c> overrides the CPU, <c>--allow</c> extends the host-bridge
-/// allow-list.
+/// Where a topology comes from: <c>--sysfs DIR</c>, <c>--lspci FILE</c> (with <c>--numa</c>),
+/// <c>--topology FILE</c> or <c>--host NAME</c> (a host registered with the controller at <c>--server</c>, over
+/// REST); exactly one. <c>--cpu</c> overrides the CPU, <c>--allow</c> extends the host-bridge allow-list.
 /// </summary>
 internal sealed class SourceOptions
 {
@@ -19,6 +21,8 @@ internal sealed class SourceOptions
     public Option<string?> Lspci { get; } = new("--lspci") { Description = "A file holding lspci -tv, -tvnn or -t -vvv output" };
     public Option<string?> Numa { get; } = new("--numa") { Description = "NUMA node per root bus for --lspci, e.g. 0000:00=0,0000:80=1" };
     public Option<string?> Topology { get; } = new("--topology") { Description = "A topology file (YAML or JSON)" };
+    public Option<string?> Host { get; } = new("--host") { Description = "A host registered with the controller (REST, see --server)" };
+    public RemoteOptions Remote { get; } = new();
     public Option<string?> Cpu { get; } = new("--cpu") { Description = "Override the CPU: amd-zen, intel or other" };
     public Option<string[]> Allow { get; } = new("--allow") { Description = "Add a host bridge to the allow-list (vvvv:dddd[:same]); forcing unsupported host bridges has corrupted data in the field" };
 
@@ -28,6 +32,8 @@ internal sealed class SourceOptions
         command.Options.Add(Lspci);
         command.Options.Add(Numa);
         command.Options.Add(Topology);
+        command.Options.Add(Host);
+        Remote.AddTo(command, withToken: false);
         command.Options.Add(Cpu);
         command.Options.Add(Allow);
         Cpu.AcceptOnlyFromAmong("amd-zen", "intel", "other");
@@ -35,20 +41,7 @@ internal sealed class SourceOptions
 
     public HostTopology Load(ParseResult parsed)
     {
-        var sysfs = parsed.GetValue(Sysfs);
-        var lspci = parsed.GetValue(Lspci);
-        var file = parsed.GetValue(Topology);
-        var given = new[] { sysfs, lspci, file }.Count(s => s is not null);
-        if (given != 1)
-        {
-            throw new UsageException(given == 0
-                ? "give a topology source: --sysfs DIR, --lspci FILE or --topology FILE"
-                : "give only one topology source: --sysfs, --lspci or --topology");
-        }
-        if (parsed.GetValue(Numa) is not null && lspci is null)
-        {
-            throw new UsageException("--numa applies to --lspci only (sysfs and topology files carry NUMA nodes)");
-        }
+        var (sysfs, lspci, file, host) = Check(parsed);
         var cpuOverride = parsed.GetValue(Cpu) switch
         {
             "amd-zen" => CpuInfo.AmdZen3,
@@ -57,7 +50,13 @@ internal sealed class SourceOptions
             _ => null,
         };
         HostTopology topology;
-        if (sysfs is not null)
+        if (host is not null)
+        {
+            using var client = Remote.Connect(parsed);
+            var document = client.Get($"api/v1/hosts/{ControllerClient.Segment(host)}/topology").As<TopologyDocument>();
+            topology = TopologyDocumentMapper.ToModel(document, $"host '{host}' of the controller at {client.Server}", host);
+        }
+        else if (sysfs is not null)
         {
             topology = new SysfsReader(sysfs).Read();
         }
@@ -70,6 +69,48 @@ internal sealed class SourceOptions
             topology = TopologyFile.Read(file!);
         }
         return cpuOverride is null ? topology : topology.WithCpu(cpuOverride);
+    }
+
+    /// <summary>
+    /// With <c>--host</c>, the controller's reply for <c>/api/v1/hosts/{host}/{what}</c> (the controller computes it
+    /// with its own rules, so <c>--cpu</c> and <c>--allow</c> do not apply); with a local source, null.
+    /// </summary>
+    public ControllerClient.Reply? Fetch(ParseResult parsed, string what)
+    {
+        if (Check(parsed).Host is not { } host)
+        {
+            return null;
+        }
+        if (parsed.GetValue(Cpu) is not null || parsed.GetValue(Allow) is { Length: > 0 })
+        {
+            throw new UsageException("--cpu and --allow apply to local sources; the controller answers --host with the host's own CPU and the kernel's allow-list");
+        }
+        using var client = Remote.Connect(parsed);
+        return client.Get($"api/v1/hosts/{ControllerClient.Segment(host)}/{what}");
+    }
+
+    private (string? Sysfs, string? Lspci, string? File, string? Host) Check(ParseResult parsed)
+    {
+        var sysfs = parsed.GetValue(Sysfs);
+        var lspci = parsed.GetValue(Lspci);
+        var file = parsed.GetValue(Topology);
+        var host = parsed.GetValue(Host);
+        var given = new[] { sysfs, lspci, file, host }.Count(s => s is not null);
+        if (given != 1)
+        {
+            throw new UsageException(given == 0
+                ? "give a topology source: --sysfs DIR, --lspci FILE, --topology FILE or --host NAME"
+                : "give only one topology source: --sysfs, --lspci, --topology or --host");
+        }
+        if (parsed.GetValue(Numa) is not null && lspci is null)
+        {
+            throw new UsageException("--numa applies to --lspci only (sysfs and topology files carry NUMA nodes)");
+        }
+        if (host is null && parsed.GetValue(Remote.Server) is not null)
+        {
+            throw new UsageException("--server applies to --host only");
+        }
+        return (sysfs, lspci, file, host);
     }
 
     public P2pRules Rules(ParseResult parsed, HostTopology topology)

@@ -1,4 +1,7 @@
 using System.CommandLine;
+using Orchestrator.Cli.Output;
+using Orchestrator.Cli.Remote;
+using Orchestrator.Protocol.Api;
 using Orchestrator.Topology.Files;
 using Orchestrator.Topology.P2p;
 using Orchestrator.Topology.Writers;
@@ -26,6 +29,11 @@ internal static class TopoCommands
         command.Options.Add(json);
         command.SetAction(parsed => P2pctl.Guard(output, () =>
         {
+            if (parsed.GetValue(json) && source.Fetch(parsed, "topology") is { } reply)
+            {
+                output.Output.WriteLine(ServerJson.Pretty(reply.Body));
+                return P2pctl.Answered;
+            }
             var topology = source.Load(parsed);
             if (parsed.GetValue(json))
             {
@@ -55,6 +63,12 @@ internal static class TopoCommands
         command.Options.Add(json);
         command.SetAction(parsed => P2pctl.Guard(output, () =>
         {
+            var wanted = parsed.GetValue(devices) is { Length: > 0 } named ? string.Join(',', named) : null;
+            if (source.Fetch(parsed, "matrix" + ControllerClient.Query(("devices", wanted))) is { } reply)
+            {
+                output.Output.Write(parsed.GetValue(json) ? ServerJson.Pretty(reply.Body) + "\n" : MatrixWriter.Write(reply.As<LevelMatrix>()));
+                return P2pctl.Answered;
+            }
             var topology = source.Load(parsed);
             var rules = source.Rules(parsed, topology);
             var chosen = parsed.GetValue(devices) is { Length: > 0 } given ? SourceOptions.Addresses(given, topology, "--devices") : null;

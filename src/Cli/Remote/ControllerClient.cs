@@ -1,0 +1,169 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
+using Orchestrator.Protocol.Controller;
+using Orchestrator.Protocol.Serialization;
+
+namespace Orchestrator.Cli.Remote;
+
+/// <summary>
+/// The controller's REST bridge (<c>/api/v1</c>, ARCHITECTURE §10) as p2pctl uses it: synchronous calls (a command
+/// does one thing and exits), JSON in the protocol's style, and every failure turned into a
+/// <see cref="ControllerException"/> whose message is one line and never carries the token.
+/// </summary>
+internal sealed class ControllerClient : IDisposable
+{
+    /// <summary>Request bodies leave unset fields out rather than sending nulls.</summary>
+    private static readonly JsonSerializerOptions BodyJson = new(ProtocolSerializer.Options) { DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull };
+
+    private readonly HttpClient http;
+    private readonly string? token;
+
+    public ControllerClient(Uri server, string? token, TimeSpan timeout, HttpMessageHandler? handler = null)
+    {
+        Server = server;
+        this.token = string.IsNullOrEmpty(token) ? null : token;
+        http = handler is null ? new HttpClient() : new HttpClient(handler, disposeHandler: true);
+        http.Timeout = timeout;
+    }
+
+    public Uri Server { get; }
+
+    /// <summary>A reply: the status and the body exactly as the server sent it.</summary>
+    public sealed record Reply(HttpStatusCode Status, string Body)
+    {
+        public T As<T>() => Decode<T>(Body);
+    }
+
+    public Reply Get(string path) => Send(HttpMethod.Get, path, body: null, idempotencyKey: null);
+
+    public Reply Delete(string path) => Send(HttpMethod.Delete, path, body: null, idempotencyKey: null);
+
+    public Reply Post(string path, object? body, string? idempotencyKey = null) => Send(HttpMethod.Post, path, body, idempotencyKey);
+
+    /// <summary>Escapes one path segment (a host name or a placement id).</summary>
+    public static string Segment(string value) => Uri.EscapeDataString(value);
+
+    /// <summary>A query string from the parameters that have a value.</summary>
+    public static string Query(params (string Name, string? Value)[] parameters)
+    {
+        var given = parameters.Where(p => p.Value is not null).Select(p => $"{p.Name}={Uri.EscapeDataString(p.Value!)}").ToList();
+        return given.Count == 0 ? string.Empty : "?" + string.Join('&', given);
+    }
+
+    private Reply Send(HttpMethod method, string path, object? body, string? idempotencyKey)
+    {
+        var uri = new Uri(Server, path.TrimStart('/'));
+        using var request = new HttpRequestMessage(method, uri);
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/problem+json"));
+        if (token is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+        if (idempotencyKey is not null)
+        {
+            request.Headers.Add("Idempotency-Key", idempotencyKey);
+        }
+        if (body is not null)
+        {
+            request.Content = new StringContent(JsonSerializer.Serialize(body, body.GetType(), BodyJson), Encoding.UTF8, "application/json");
+        }
+        try
+        {
+            using var response = http.Send(request, HttpCompletionOption.ResponseContentRead);
+            using var reader = new StreamReader(response.Content.ReadAsStream(), Encoding.UTF8);
+            var text = reader.ReadToEnd();
+            if (!response.IsSuccessStatusCode)
+            {
+                var (message, explanation) = Describe(response, text);
+                throw new ControllerException(message, explanation, (int)response.StatusCode);
+            }
+            return new Reply(response.StatusCode, text);
+        }
+        catch (HttpRequestException e)
+        {
+            throw new ControllerException(e.InnerException is SocketException || e.HttpRequestError == HttpRequestError.ConnectionError
+                ? $"cannot reach the controller at {Server}: {e.Message}"
+                : $"the request to the controller at {Server} failed: {e.Message}");
+        }
+        catch (TaskCanceledException)
+        {
+            throw new ControllerException($"the controller at {Server} did not answer within {http.Timeout.TotalSeconds:0.###} s");
+        }
+        catch (IOException e)
+        {
+            throw new ControllerException($"the connection to the controller at {Server} failed: {e.Message}");
+        }
+    }
+
+    /// <summary>One line for an error reply: status and title, detail, then every field error (and a 422's explanation).</summary>
+    private static (string Message, PlacementExplanation? Explanation) Describe(HttpResponseMessage response, string text)
+    {
+        var status = (int)response.StatusCode;
+        var media = response.Content.Headers.ContentType?.MediaType;
+        if (media is not null && media.EndsWith("json", StringComparison.OrdinalIgnoreCase))
+        {
+            try
+            {
+                var problem = JsonSerializer.Deserialize<ProblemBody>(text, ProtocolSerializer.Options);
+                if (problem is not null && (problem.Title is not null || problem.Detail is not null))
+                {
+                    var line = new StringBuilder($"{status} {problem.Title ?? response.ReasonPhrase}");
+                    if (!string.IsNullOrWhiteSpace(problem.Detail))
+                    {
+                        line.Append(": ").Append(problem.Detail);
+                    }
+                    if (problem.Errors is { Count: > 0 } errors)
+                    {
+                        line.Append(" (").AppendJoin("; ", errors.Select(e => $"{e.Key}: {string.Join(", ", e.Value)}")).Append(')');
+                    }
+                    return (OneLine(line.ToString()), problem.Explanation);
+                }
+            }
+            catch (JsonException)
+            {
+                // Not a problem document after all: fall through to the raw text.
+            }
+        }
+        var snippet = OneLine(text).Trim();
+        if (snippet.Length > 200)
+        {
+            snippet = snippet[..200] + "…";
+        }
+        return ($"{status} {response.ReasonPhrase}" + (snippet.Length > 0 ? $": {snippet}" : string.Empty), null);
+    }
+
+    private static T Decode<T>(string text)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<T>(text, ProtocolSerializer.Options)
+                ?? throw new ControllerException($"the controller answered null where {typeof(T).Name} was expected");
+        }
+        catch (JsonException e)
+        {
+            throw new ControllerException($"the controller's answer is not a {typeof(T).Name}: {OneLine(e.Message)}");
+        }
+    }
+
+    private static string OneLine(string text) => text.ReplaceLineEndings(" ");
+
+    public void Dispose() => http.Dispose();
+
+    private sealed record ProblemBody(string? Type, string? Title, int? Status, string? Detail, Dictionary<string, string[]>? Errors, PlacementExplanation? Explanation);
+}
+
+/// <summary>
+/// The controller could not be reached or refused the request; the message is the one line p2pctl prints. A 422
+/// (no compatible provider) carries the controller's explanation.
+/// </summary>
+internal sealed class ControllerException(string message, PlacementExplanation? explanation = null, int? status = null) : Exception(message)
+{
+    public PlacementExplanation? Explanation { get; } = explanation;
+
+    /// <summary>The HTTP status the controller answered; null when it did not answer.</summary>
+    public int? Status { get; } = status;
+}
