@@ -6,6 +6,12 @@ using Serilog;
 
 // Short in-process jobs: the machines are shared and noisy, so the figures that matter are the ratios against the
 // baseline measured in the same run (ARCHITECTURE §12), not absolute times.
+if (args.Length > 0 && args[0] == "p6")
+{
+    Environment.ExitCode = await Orchestrator.Bench.PlacementLoadBenchmark.RunAsync(args);
+    return;
+}
+
 if (args.Length > 0 && args[0] == "recovery")
 {
     await Orchestrator.Bench.PoolRecoveryBenchmark.RunAsync();
