@@ -34,10 +34,30 @@ public static class ProcessAkka
         });
         akka.WithRemoting(bind, port, string.IsNullOrWhiteSpace(publicHostname) ? null : publicHostname);
         var (connection, provider) = Journal(journal, defaultSqlitePath);
+        if (provider == ProviderName.SQLiteMS)
+        {
+            UseWriteAheadLog(connection);
+            // SQLite has one writer at a time: concurrent journal writers only queue on its lock (P6 measured 109 → 154/s).
+            akka.AddHocon("akka.persistence.journal.sql.parallelism = 1", HoconAddMode.Prepend);
+        }
         akka.WithSqlPersistence(connection, provider);
         akka.WithCustomSerializer("protocol", [typeof(IProtocolMessage)], system => new ProtocolSerializer(system));
         akka.WithStrictSerialization(true);
         return akka;
+    }
+
+    /// <summary>
+    /// Switches a SQLite journal to write-ahead logging (it stays set in the file): a commit then costs one append
+    /// instead of a rollback-journal round trip, about 2 ms instead of 7.6 ms on our machines, and readers (readiness,
+    /// recovery queries) do not block the writer.
+    /// </summary>
+    public static void UseWriteAheadLog(string sqliteConnectionString)
+    {
+        using var connection = new Microsoft.Data.Sqlite.SqliteConnection(sqliteConnectionString);
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA journal_mode=WAL;";
+        command.ExecuteNonQuery();
     }
 
     /// <summary>A PostgreSQL connection string (<c>Host=…</c>) as given, or a SQLite file (created with its folder).</summary>

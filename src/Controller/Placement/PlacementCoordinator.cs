@@ -42,6 +42,12 @@ public sealed class PlacementCoordinator : ReceivePersistentActor
         public PlacementExplanation? Explanation { get; } = explanation;
         public IReadOnlyList<string> Ranked { get; } = ranked;
         public int Attempt { get; set; }
+
+        /// <summary>The request's fingerprint, for a retry that arrives before its first event is journaled.</summary>
+        public string? Fingerprint { get; init; }
+
+        /// <summary>A release (not a placement) is in flight.</summary>
+        public bool Releasing { get; init; }
     }
 
     private sealed record AllocationOutcome(string PlacementId, int Attempt, object Reply);
@@ -234,13 +240,26 @@ public sealed class PlacementCoordinator : ReceivePersistentActor
             return;
         }
         var fingerprint = Fingerprint(m);
+        if (book.Find(m.RequestId) is null && inFlight.TryGetValue(m.RequestId, out var unjournaled))
+        {
+            // Its PlacementRequested is still being written (events are journaled asynchronously, in batches).
+            if (unjournaled.Fingerprint != fingerprint)
+            {
+                Sender.Tell(new PlacementRejected(PlacementErrorKind.Conflict, $"requestId '{m.RequestId}' was already used for a different request", null));
+            }
+            else
+            {
+                unjournaled.Waiters.Add(Sender);
+            }
+            return;
+        }
         if (book.Find(m.RequestId) is { } existing)
         {
             if (book.RequestOf(m.RequestId)!.RequestFingerprint != fingerprint)
             {
                 Sender.Tell(new PlacementRejected(PlacementErrorKind.Conflict, $"requestId '{m.RequestId}' was already used for a different request", null));
             }
-            else if (inFlight.TryGetValue(m.RequestId, out var pending) && existing.State == PlacementState.Pending)
+            else if (inFlight.TryGetValue(m.RequestId, out var pending) && !pending.Releasing && existing.State == PlacementState.Pending)
             {
                 pending.Waiters.Add(Sender);
             }
@@ -272,12 +291,15 @@ public sealed class PlacementCoordinator : ReceivePersistentActor
             Sender.Tell(new PlacementRejected(PlacementErrorKind.NoCompatibleProvider, $"no provider on '{m.Host}' fits: see the explanation", decision.Explanation));
             return;
         }
-        var flight = new InFlight(decision.Explanation, decision.Ranked);
+        var flight = new InFlight(decision.Explanation, decision.Ranked) { Fingerprint = fingerprint };
         flight.Waiters.Add(Sender);
         inFlight[m.RequestId] = flight;
         var requested = new PlacementRequested(m.RequestId, m.RequestId, m.Host, provider, request!.Clients.Select(c => c.ToString()).ToList(),
             m.SizeBytes, m.Nvmeof, PlacementRequest.ModeName(request.Mode), fingerprint);
-        Persist(requested, e =>
+        // PersistAsync throughout the placement and release paths: the coordinator keeps taking requests while their
+        // events are written, so the journal commits many in one transaction instead of one commit per event. Every
+        // answer is still sent only from the handler, after its event is journaled; inFlight guards the window.
+        PersistAsync(requested, e =>
         {
             Apply(e);
             SendAllocate(e, flight);
@@ -306,7 +328,7 @@ public sealed class PlacementCoordinator : ReceivePersistentActor
         switch (outcome.Reply)
         {
             case BufferGranted granted:
-                Persist(new PlacementCommitted(outcome.PlacementId, granted.Offset, granted.Length), e =>
+                PersistAsync(new PlacementCommitted(outcome.PlacementId, granted.Offset, granted.Length), e =>
                 {
                     Apply(e);
                     AdjustPool(request.Host, request.Provider, -e.Length);
@@ -323,7 +345,7 @@ public sealed class PlacementCoordinator : ReceivePersistentActor
                     Fail(outcome.PlacementId, PlacementErrorKind.NoCompatibleProvider, refused.Message, flight.Explanation);
                     return;
                 }
-                Persist(request with { Provider = next }, e =>
+                PersistAsync(request with { Provider = next }, e =>
                 {
                     Apply(e);
                     SendAllocate(e, flight);
@@ -372,7 +394,7 @@ public sealed class PlacementCoordinator : ReceivePersistentActor
 
     private void Fail(string placementId, PlacementErrorKind kind, string message, PlacementExplanation? explanation)
     {
-        Persist(new PlacementFailed(placementId, message), e =>
+        PersistAsync(new PlacementFailed(placementId, message), e =>
         {
             Apply(e);
             Finish(placementId, new PlacementRejected(kind, message, explanation));
@@ -410,7 +432,7 @@ public sealed class PlacementCoordinator : ReceivePersistentActor
         }
         if (inFlight.TryGetValue(m.PlacementId, out var flight))
         {
-            if (placement.State == PlacementState.Releasing)
+            if (flight.Releasing)
             {
                 flight.Waiters.Add(Sender);
             }
@@ -423,17 +445,17 @@ public sealed class PlacementCoordinator : ReceivePersistentActor
         switch (placement.State)
         {
             case PlacementState.Committed:
-                var releasing = new InFlight(null, []);
+                var releasing = new InFlight(null, []) { Releasing = true };
                 releasing.Waiters.Add(Sender);
                 inFlight[m.PlacementId] = releasing;
-                Persist(new ReleaseRequested(m.PlacementId), e =>
+                PersistAsync(new ReleaseRequested(m.PlacementId), e =>
                 {
                     Apply(e);
                     SendFree(placement);
                 });
                 break;
             case PlacementState.Releasing:
-                var again = new InFlight(null, []);
+                var again = new InFlight(null, []) { Releasing = true };
                 again.Waiters.Add(Sender);
                 inFlight[m.PlacementId] = again;
                 SendFree(placement);
@@ -460,7 +482,7 @@ public sealed class PlacementCoordinator : ReceivePersistentActor
         var placement = book.Find(outcome.PlacementId)!;
         if (outcome.Reply is BufferReleased released)
         {
-            Persist(new PlacementReleased(outcome.PlacementId), e =>
+            PersistAsync(new PlacementReleased(outcome.PlacementId), e =>
             {
                 Apply(e);
                 if (released.WasHeld)
