@@ -5,10 +5,15 @@ namespace Orchestrator.Controller.Placement;
 /// <summary>
 /// The coordinator's durable state: every placement and its state, the request-id index, and drains. Plain C#:
 /// the coordinator persists events and applies them here (idempotently), on the live path and on replay alike.
+/// Finished placements (released, failed, lost) are kept for the last <paramref name="keepFinished"/> of them, then
+/// forgotten: they answer retries and history, and without a bound the book (and every snapshot) grows forever.
 /// </summary>
-public sealed class PlacementBook
+public sealed class PlacementBook(int keepFinished = PlacementBook.DefaultKeepFinished)
 {
+    public const int DefaultKeepFinished = 10_000;
+
     private readonly Dictionary<string, Entry> placements = new(StringComparer.Ordinal);
+    private readonly Queue<string> finished = new();
     private readonly Dictionary<string, DrainChanged> drains = new(StringComparer.Ordinal);
 
     private sealed record Entry(PlacementRequested Request, PlacementState State, long? Offset, long? Length, string? Reason);
@@ -37,15 +42,18 @@ public sealed class PlacementBook
                 break;
             case PlacementFailed f when placements.TryGetValue(f.PlacementId, out var e):
                 placements[f.PlacementId] = e with { State = PlacementState.Failed, Reason = f.Reason };
+                Finished(f.PlacementId, e.State);
                 break;
             case ReleaseRequested r when placements.TryGetValue(r.PlacementId, out var e) && e.State == PlacementState.Committed:
                 placements[r.PlacementId] = e with { State = PlacementState.Releasing };
                 break;
             case PlacementReleased r when placements.TryGetValue(r.PlacementId, out var e):
                 placements[r.PlacementId] = e with { State = PlacementState.Released };
+                Finished(r.PlacementId, e.State);
                 break;
             case PlacementLost l when placements.TryGetValue(l.PlacementId, out var e):
                 placements[l.PlacementId] = e with { State = PlacementState.Lost, Reason = l.Reason };
+                Finished(l.PlacementId, e.State);
                 break;
             case DrainChanged d:
                 drains[DrainKey(d.Host, d.Provider)] = d;
@@ -60,10 +68,15 @@ public sealed class PlacementBook
     {
         placements.Clear();
         drains.Clear();
+        finished.Clear();
         var requests = snapshot.Requests.ToDictionary(r => r.PlacementId, StringComparer.Ordinal);
         foreach (var view in snapshot.Placements)
         {
             placements[view.PlacementId] = new Entry(requests[view.PlacementId], view.State, view.Offset, view.Length, view.Reason);
+            if (IsFinished(view.State))
+            {
+                finished.Enqueue(view.PlacementId);
+            }
         }
         foreach (var d in snapshot.Drains)
         {
@@ -72,6 +85,26 @@ public sealed class PlacementBook
     }
 
     public bool IsDrained(string host, string? provider) => drains.TryGetValue(DrainKey(host, provider), out var d) && d.Drained;
+
+    private static bool IsFinished(PlacementState state) => state is PlacementState.Released or PlacementState.Failed or PlacementState.Lost;
+
+    /// <summary>Records a placement that just finished, and forgets the oldest finished ones beyond the bound.</summary>
+    private void Finished(string placementId, PlacementState before)
+    {
+        if (IsFinished(before))
+        {
+            return;
+        }
+        finished.Enqueue(placementId);
+        while (finished.Count > keepFinished)
+        {
+            var oldest = finished.Dequeue();
+            if (placements.TryGetValue(oldest, out var e) && IsFinished(e.State))
+            {
+                placements.Remove(oldest);
+            }
+        }
+    }
 
     private static string DrainKey(string host, string? provider) => provider is null ? host : $"{host}/{provider}";
 

@@ -25,7 +25,7 @@ public sealed class PlacementCoordinator : ReceivePersistentActor
     public const string Name = "placement-coordinator";
     private const int MaxAttempts = 3;
 
-    private readonly PlacementBook book = new();
+    private readonly PlacementBook book;
     private readonly Dictionary<string, HostEntry> hosts = new(StringComparer.Ordinal);
     private readonly Dictionary<string, InFlight> inFlight = new(StringComparer.Ordinal);
     private readonly CoordinatorSettings settings;
@@ -57,6 +57,7 @@ public sealed class PlacementCoordinator : ReceivePersistentActor
     public PlacementCoordinator(CoordinatorSettings settings)
     {
         this.settings = settings;
+        book = new PlacementBook(settings.KeepFinished);
         Recover<SnapshotOffer>(offer =>
         {
             if (offer.Snapshot is CoordinatorSnapshot snapshot)
@@ -650,5 +651,5 @@ public sealed class PlacementCoordinator : ReceivePersistentActor
     }
 }
 
-/// <summary>Coordinator settings: how long to wait for a node, how often to snapshot, and its journal identity.</summary>
-public sealed record CoordinatorSettings(TimeSpan NodeTimeout, int SnapshotEvery, string PersistenceId = PlacementCoordinator.Name);
+/// <summary>Coordinator settings; <see cref="KeepFinished"/> bounds the finished placements remembered (for retries and history).</summary>
+public sealed record CoordinatorSettings(TimeSpan NodeTimeout, int SnapshotEvery, string PersistenceId = PlacementCoordinator.Name, int KeepFinished = PlacementBook.DefaultKeepFinished);
