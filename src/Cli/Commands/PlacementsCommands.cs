@@ -78,42 +78,30 @@ internal static class PlacementsCommands
     }
 
     private static Command Show(CliOutput output)
-    {
-        var remote = new RemoteOptions();
-        var json = JsonOption();
-        var id = new Argument<string>("ID") { Description = "The placement id (its request id)" };
-        var command = new Command("show", "One placement");
-        command.Arguments.Add(id);
-        remote.AddTo(command);
-        command.Options.Add(json);
-        command.SetAction(parsed => P2pctl.Guard(output, () =>
-        {
-            using var client = remote.Connect(parsed);
-            var reply = client.Get($"api/v1/placements/{ControllerClient.Segment(parsed.GetValue(id)!)}");
-            Print(output, parsed.GetValue(json), reply, r => Describe(r.As<PlacementView>()));
-            return P2pctl.Answered;
-        }));
-        return command;
-    }
+        => ById(output, "show", "One placement", (client, path) => client.Get(path), r => Describe(r.As<PlacementView>()));
 
     private static Command Release(CliOutput output)
+        => ById(output, "release", "Release a placement (releasing it again answers it again)", (client, path) => client.Delete(path), r =>
+        {
+            var p = r.As<PlacementView>();
+            return $"placement {p.PlacementId}: {State(p.State)}\n";
+        });
+
+    /// <summary>A command on one placement by id: <c>show</c> and <c>release</c> differ only in the method and what they print.</summary>
+    private static Command ById(CliOutput output, string name, string description, Func<ControllerClient, string, ControllerClient.Reply> send, Func<ControllerClient.Reply, string> human)
     {
         var remote = new RemoteOptions();
         var json = JsonOption();
         var id = new Argument<string>("ID") { Description = "The placement id (its request id)" };
-        var command = new Command("release", "Release a placement (releasing it again answers it again)");
+        var command = new Command(name, description);
         command.Arguments.Add(id);
         remote.AddTo(command);
         command.Options.Add(json);
         command.SetAction(parsed => P2pctl.Guard(output, () =>
         {
             using var client = remote.Connect(parsed);
-            var reply = client.Delete($"api/v1/placements/{ControllerClient.Segment(parsed.GetValue(id)!)}");
-            Print(output, parsed.GetValue(json), reply, r =>
-            {
-                var p = r.As<PlacementView>();
-                return $"placement {p.PlacementId}: {State(p.State)}\n";
-            });
+            var reply = send(client, $"api/v1/placements/{ControllerClient.Segment(parsed.GetValue(id)!)}");
+            Print(output, parsed.GetValue(json), reply, human);
             return P2pctl.Answered;
         }));
         return command;

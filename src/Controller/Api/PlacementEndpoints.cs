@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Orchestrator.Controller.Hosting;
+using Orchestrator.Controller.Placement;
 using Orchestrator.Protocol.Api;
 using Orchestrator.Protocol.Controller;
 using Prometheus;
@@ -109,11 +110,8 @@ public static class PlacementEndpoints
         PlacementState? wanted = null;
         if (state is not null)
         {
-            if (Enum.TryParse<PlacementState>(state, ignoreCase: true, out var s) && Enum.IsDefined(s) && !int.TryParse(state, out _))
-            {
-                wanted = s;
-            }
-            else
+            wanted = RequestValidation.ParseName<PlacementState>(state);
+            if (wanted is null)
             {
                 errors["state"] = [$"'{state}' is not one of {string.Join(", ", Enum.GetNames<PlacementState>().Select(n => n.ToLowerInvariant()))}"];
             }

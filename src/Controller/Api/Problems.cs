@@ -24,8 +24,7 @@ public static class Problems
         => Problem(StatusCodes.Status413PayloadTooLarge, "body-too-large", "The request body is too large", $"the body exceeds {limit} bytes");
 
     public static IResult UnsupportedMediaType(string? contentType)
-        => Problem(StatusCodes.Status415UnsupportedMediaType, "unsupported-media-type", "The body must be JSON",
-            $"Content-Type '{contentType ?? "(none)"}' is not application/json");
+        => Problem(StatusCodes.Status415UnsupportedMediaType, "unsupported-media-type", "The body must be JSON", NotJson(contentType));
 
     public static IResult Unavailable(string detail)
         => Problem(StatusCodes.Status503ServiceUnavailable, "unavailable", "Not available now", detail);
@@ -52,11 +51,13 @@ public static class Problems
     {
         StatusCodes.Status404NotFound => (TypePrefix + "not-found", $"no resource at {request.Path}"),
         StatusCodes.Status405MethodNotAllowed => (TypePrefix + "method-not-allowed", $"{request.Method} is not allowed on {request.Path}"),
-        StatusCodes.Status415UnsupportedMediaType => (TypePrefix + "unsupported-media-type", $"Content-Type '{request.ContentType ?? "(none)"}' is not application/json"),
+        StatusCodes.Status415UnsupportedMediaType => (TypePrefix + "unsupported-media-type", NotJson(request.ContentType)),
         StatusCodes.Status413PayloadTooLarge => (TypePrefix + "body-too-large", "the request body is too large"),
         StatusCodes.Status400BadRequest => (TypePrefix + "invalid-request", "the request is not valid"),
         _ => (TypePrefix + "error", "the request failed"),
     };
+
+    private static string NotJson(string? contentType) => $"Content-Type '{contentType ?? "(none)"}' is not application/json";
 
     private static IResult Problem(int status, string type, string title, string detail, IDictionary<string, object?>? extensions = null, IDictionary<string, string>? headers = null)
     {

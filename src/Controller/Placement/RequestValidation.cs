@@ -83,8 +83,12 @@ public static class RequestValidation
     };
 
     /// <summary>A level by name (case-insensitive; numbers are not names); unknown is null.</summary>
-    public static P2pLevel? ParseLevel(string level)
-        => Enum.TryParse<P2pLevel>(level, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed) && !int.TryParse(level, out _) ? parsed : null;
+    public static P2pLevel? ParseLevel(string level) => ParseName<P2pLevel>(level);
+
+    /// <summary>An enum member by name (case-insensitive); numbers, even of defined values, are not names.</summary>
+    public static TEnum? ParseName<TEnum>(string text)
+        where TEnum : struct, Enum
+        => Enum.TryParse<TEnum>(text, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed) && !int.TryParse(text, out _) ? parsed : null;
 
     private static PlacementRejected Invalid(string message) => new(PlacementErrorKind.Invalid, message, null);
 }

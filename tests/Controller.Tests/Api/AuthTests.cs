@@ -1,12 +1,8 @@
-using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using Orchestrator.Controller.Api;
 using Orchestrator.Protocol.Api;
-using Serilog;
-using Serilog.Core;
-using Serilog.Events;
 
 namespace Orchestrator.Controller.Tests.Api;
 
@@ -44,10 +40,8 @@ public sealed class AuthTests(TokenControllerApp app) : IClassFixture<TokenContr
     [Fact]
     public async Task The_token_never_reaches_the_logs()
     {
-        var previous = Log.Logger;
-        var sink = new Capture();
-        Log.Logger = new LoggerConfiguration().MinimumLevel.Verbose().WriteTo.Sink(sink).CreateLogger();
-        try
+        var sink = LogLines.Install();
+        using (sink)
         {
             var authorized = app.CreateClient();
             authorized.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", TokenControllerApp.Secret);
@@ -56,12 +50,8 @@ public sealed class AuthTests(TokenControllerApp app) : IClassFixture<TokenContr
             wrong.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", TokenControllerApp.Secret + "x");
             await wrong.DeleteAsync("/api/v1/placements/auth-log-1");
         }
-        finally
-        {
-            Log.Logger = previous;
-        }
-        Assert.NotEmpty(sink.Lines);
-        Assert.DoesNotContain(sink.Lines, l => l.Contains(TokenControllerApp.Secret, StringComparison.Ordinal));
+        Assert.NotEmpty(sink.All);
+        Assert.DoesNotContain(sink.All, l => l.Contains(TokenControllerApp.Secret, StringComparison.Ordinal));
     }
 
     [Theory]
@@ -84,16 +74,4 @@ public sealed class AuthTests(TokenControllerApp app) : IClassFixture<TokenContr
     [InlineData("http://[::1]:5080")]
     [InlineData("http://127.0.0.1:0;http://[::1]:0")]
     public void Loopback_needs_no_token(string urls) => ApiSecurity.RequireTokenOffLoopback(urls, new ApiOptions());
-
-    private sealed class Capture : ILogEventSink
-    {
-        private readonly ConcurrentQueue<string> lines = new();
-
-        public IEnumerable<string> Lines => lines;
-
-        public void Emit(LogEvent logEvent)
-        {
-            lines.Enqueue(logEvent.RenderMessage() + string.Join(' ', logEvent.Properties.Select(p => p.Value.ToString())) + logEvent.Exception);
-        }
-    }
 }

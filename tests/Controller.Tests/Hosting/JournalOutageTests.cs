@@ -1,11 +1,7 @@
-using System.Collections.Concurrent;
 using System.Net;
 using System.Text.Json;
 using Orchestrator.Controller.Hosting;
 using Orchestrator.Tests.Shared;
-using Serilog;
-using Serilog.Core;
-using Serilog.Events;
 
 namespace Orchestrator.Controller.Tests.Hosting;
 
@@ -16,9 +12,7 @@ public sealed class JournalOutageTests
     [Fact]
     public async Task An_unreachable_journal_keeps_the_controller_up_but_not_ready()
     {
-        var previous = Log.Logger;
-        var sink = new Lines();
-        Log.Logger = new LoggerConfiguration().MinimumLevel.Information().WriteTo.Sink(sink).CreateLogger();
+        using var sink = LogLines.Install();
         using var data = new TempDirectory();
         // Nothing listens on this port: PostgreSQL "down" at start.
         var journal = $"Host=127.0.0.1;Port={FreePorts.Next()};Username=orchestrator;Password=never-logged;Database=orchestrator;Timeout=2";
@@ -50,18 +44,6 @@ public sealed class JournalOutageTests
         {
             await app.StopAsync();
             await app.DisposeAsync();
-            Log.Logger = previous;
         }
-    }
-
-    private sealed class Lines : ILogEventSink
-    {
-        private readonly ConcurrentQueue<string> lines = new();
-
-        public IReadOnlyList<string> All => [.. lines];
-
-        public int Count(Func<string, bool> match) => lines.Count(match);
-
-        public void Emit(LogEvent logEvent) => lines.Enqueue(logEvent.RenderMessage() + logEvent.Exception);
     }
 }
