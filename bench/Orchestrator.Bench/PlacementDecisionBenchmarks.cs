@@ -26,15 +26,15 @@ public class PlacementDecisionBenchmarks
         var root = BenchEnvironment.RepoRoot;
         var topology = TopologyFile.Read(Path.Combine(root, "deploy", "topologies", "storage-01.yaml"));
         sample = new HostState(topology, Pools(topology));
-        sampleRequest = new PlacementRequest([PciAddress.Parse("0000:03:00.0"), PciAddress.Parse("0000:05:00.0")], 8 << 20, PlacementMode.Orchestrator, null, null);
+        sampleRequest = new PlacementRequest([PciAddress.Parse("0000:03:00.0"), PciAddress.Parse("0000:05:00.0")], 8 << 20, PlacementModes.Orchestrator, null, null);
         var big = SyntheticHost.Create(4096, 64);
         large = new HostState(big, Pools(big));
         var endpoints = big.Functions.Where(f => f.Kind == Protocol.Topology.DeviceKind.Endpoint && f.P2pMem is null).Take(2).Select(f => f.Address).ToList();
-        largeRequest = new PlacementRequest(endpoints, 8 << 20, PlacementMode.Orchestrator, null, null);
+        largeRequest = new PlacementRequest(endpoints, 8 << 20, PlacementModes.Orchestrator, null, null);
     }
 
-    private static IEnumerable<PoolStatus> Pools(HostTopology topology)
-        => topology.Providers.Select(p => new PoolStatus(p.Address.ToString(), p.P2pMem!.Available, p.P2pMem.Available / 2, p.P2pMem.Available / 4, 0.5, 10, p.P2pMem.Size, p.P2pMem.Available, true, false, []));
+    private static IEnumerable<PoolSummary> Pools(HostTopology topology)
+        => topology.Providers.Select(p => new PoolSummary(p.Address.ToString(), 1, p.P2pMem!.Available, p.P2pMem.Available / 2, p.P2pMem.Available / 4, 0.5, 10, p.P2pMem.Size, p.P2pMem.Available, true, false));
 
     [Benchmark]
     public string? SampleHost3Providers() => PlacementDecider.Decide(sample, sampleRequest, random).Chosen;

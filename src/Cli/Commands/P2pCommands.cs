@@ -89,7 +89,7 @@ internal static class P2pCommands
             var random = parsed.GetValue(seed) is { } s ? new Random(s) : new Random();
             var found = new ProviderFinder(rules).Find(cs, mode, random);
             var result = new FindJson(
-                mode == FindPolicy.Kernel ? "kernel" : "rfc2017",
+                mode.Name,
                 found.Provider?.ToString(),
                 found.Distance,
                 found.Ties.Select(t => t.ToString()).ToList(),

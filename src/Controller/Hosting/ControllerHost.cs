@@ -10,6 +10,7 @@ using Orchestrator.Controller.Placement;
 using Orchestrator.Hosting;
 using Orchestrator.Node.Agent;
 using Orchestrator.Node.Nvmet;
+using Orchestrator.Protocol;
 using Serilog;
 
 namespace Orchestrator.Controller.Hosting;
@@ -50,14 +51,14 @@ public static class ControllerHost
             akka.WithOrchestratorDefaults(o.Bind, o.Port, o.Journal, o.DefaultJournalPath, o.ExtraHocon, o.PublicHostname);
             akka.WithClustering(new ClusterOptions
             {
-                Roles = o.AllInOne.Enabled ? ["controller", "node"] : ["controller"],
+                Roles = o.AllInOne.Enabled ? [ClusterNames.ControllerRole, ClusterNames.NodeRole] : [ClusterNames.ControllerRole],
                 SeedNodes = [.. o.EffectiveSeeds],
                 SplitBrainResolver = new KeepMajorityOption(),
             });
             akka.WithSingleton<PlacementCoordinator>(
-                PlacementCoordinator.Name,
+                ClusterNames.CoordinatorSingleton,
                 PlacementCoordinator.SupervisedProps(new CoordinatorSettings(o.NodeTimeout, o.SnapshotEvery)),
-                new ClusterSingletonOptions { Role = "controller" },
+                new ClusterSingletonOptions { Role = ClusterNames.ControllerRole },
                 createProxyToo: true);
             if (simulated.Count > 0)
             {

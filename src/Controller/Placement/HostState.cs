@@ -8,12 +8,12 @@ namespace Orchestrator.Controller.Placement;
 /// <summary>What the controller knows of one host: its topology (with the rules precomputed), pools, status and drains.</summary>
 public sealed class HostState
 {
-    public HostState(HostTopology topology, IEnumerable<PoolStatus> pools)
+    public HostState(HostTopology topology, IEnumerable<PoolSummary> pools)
     {
         Topology = topology;
         Rules = new P2pRules(topology);
         Finder = new ProviderFinder(Rules);
-        Pools = pools.ToDictionary(p => p.Provider, StringComparer.Ordinal);
+        Pools = pools.ToDictionary(p => p.Provider, p => new PoolView(p), StringComparer.Ordinal);
     }
 
     public string Host => Topology.Host;
@@ -24,8 +24,8 @@ public sealed class HostState
 
     public ProviderFinder Finder { get; }
 
-    /// <summary>The node's pools by provider address, as last reported and adjusted by our own commits and releases.</summary>
-    public Dictionary<string, PoolStatus> Pools { get; }
+    /// <summary>The node's pools by provider address: its last exact figures and what is in flight there.</summary>
+    public IReadOnlyDictionary<string, PoolView> Pools { get; }
 
     public HostStatus Status { get; set; } = HostStatus.Up;
 

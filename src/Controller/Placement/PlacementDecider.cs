@@ -5,8 +5,12 @@ using Orchestrator.Topology.P2p;
 
 namespace Orchestrator.Controller.Placement;
 
-/// <summary>The outcome of a decision: providers in the order to try them, and the explanation.</summary>
-public sealed record PlacementDecision(IReadOnlyList<string> Ranked, PlacementExplanation Explanation)
+/// <summary>
+/// The outcome of a decision: providers in the order to try them, and the explanation. <see cref="WaitsForInFlight"/>:
+/// nothing fits now, but a provider was refused only for bytes in flight there; once those are answered the
+/// decision may change, so it is taken again rather than refused.
+/// </summary>
+public sealed record PlacementDecision(IReadOnlyList<string> Ranked, PlacementExplanation Explanation, bool WaitsForInFlight = false)
 {
     public string? Chosen => Ranked.Count > 0 ? Ranked[0] : null;
 }
@@ -24,13 +28,15 @@ public static class PlacementDecider
     {
         var rules = host.Rules;
         var clients = request.Clients.Select(rules.RequireIndex).ToArray();
-        // Rounded up to 4 KiB granules, saturating: a size near long.MaxValue must not wrap around and "fit".
-        var need = request.SizeBytes > long.MaxValue - 4095 ? long.MaxValue : (request.SizeBytes + 4095) / 4096 * 4096;
-        var kernelChoice = KernelChoice(host, request, random);
+        var need = Granules(request.SizeBytes);
+        var restriction = request.Mode.Restriction(host, request.Clients, random);
         var evaluated = new List<(CandidateExplanation Explanation, Key Key)>();
+        var blockedByInFlight = false;
         foreach (var provider in host.Topology.Providers)
         {
-            evaluated.Add(Evaluate(host, request, clients, need, provider.Address, kernelChoice));
+            var (explanation, key, inFlightOnly) = Evaluate(host, request, clients, need, provider.Address, restriction);
+            evaluated.Add((explanation, key));
+            blockedByInFlight |= inFlightOnly;
         }
         var eligible = evaluated.Where(e => e.Explanation.Eligible).OrderBy(e => e.Key).ToList();
         var rank = eligible.Select((e, i) => (e.Explanation.Provider, i + 1)).ToDictionary(x => x.Provider, x => x.Item2);
@@ -44,8 +50,12 @@ public static class PlacementDecider
             warnings.Add($"host {host.Host} is {host.Status}");
         }
         var ranked = eligible.Select(e => e.Explanation.Provider).ToList();
-        return new PlacementDecision(ranked, new PlacementExplanation(host.Host, PlacementRequest.ModeName(request.Mode), ranked.FirstOrDefault(), candidates, warnings));
+        return new PlacementDecision(ranked, new PlacementExplanation(host.Host, request.Mode.Name, ranked.FirstOrDefault(), candidates, warnings),
+            WaitsForInFlight: ranked.Count == 0 && blockedByInFlight);
     }
+
+    /// <summary>A size in bytes rounded up to whole 4 KiB granules, as the node allocates; saturating, so a size near long.MaxValue never wraps around and "fits".</summary>
+    public static long Granules(long sizeBytes) => sizeBytes > long.MaxValue - 4095 ? long.MaxValue : (sizeBytes + 4095) / 4096 * 4096;
 
     /// <summary>Ranking key; compares in the order of §5.4.</summary>
     private readonly record struct Key(int ThroughHostBridge, int DistanceSum, double NegativeBottleneck, long LargestFree, double ReservedFraction, PciAddress Address)
@@ -78,7 +88,8 @@ public static class PlacementDecider
         }
     }
 
-    private static (CandidateExplanation, Key) Evaluate(HostState host, PlacementRequest request, int[] clients, long need, PciAddress provider, PciAddress? kernelChoice)
+    /// <returns>The candidate's explanation, its ranking key, and whether bytes in flight alone kept it out.</returns>
+    private static (CandidateExplanation, Key, bool) Evaluate(HostState host, PlacementRequest request, int[] clients, long need, PciAddress provider, Func<PciAddress, string?> restriction)
     {
         var rules = host.Rules;
         var p = rules.RequireIndex(provider);
@@ -91,6 +102,7 @@ public static class PlacementDecider
         host.Pools.TryGetValue(bdf, out var pool);
         var function = host.Topology.Get(provider);
         string? rejection = null;
+        var inFlightOnly = false;
         if (request.PinnedProvider is { } pinned && pinned != provider)
         {
             rejection = $"not the pinned provider {pinned}";
@@ -115,40 +127,28 @@ public static class PlacementDecider
         {
             rejection = "the node has not reported this pool";
         }
-        else if (pool.Overcommitted)
+        else if (pool.Reported.Overcommitted)
         {
-            rejection = $"pool overcommitted: the kernel has {pool.KernelAvailableBytes} bytes available, below what we hold";
+            rejection = $"pool overcommitted: the kernel has {pool.Reported.KernelAvailableBytes} bytes available, below what we hold";
         }
         else if (pool.LargestFreeExtentBytes < need)
         {
-            rejection = $"not enough contiguous space: largest free extent {pool.LargestFreeExtentBytes} bytes, need {need}";
+            inFlightOnly = pool.Reported.LargestFreeExtentBytes >= need;
+            rejection = inFlightOnly
+                ? $"not enough contiguous space while {pool.InFlightBytes} bytes are being allocated there: largest free extent {pool.Reported.LargestFreeExtentBytes} bytes less those, need {need}"
+                : $"not enough contiguous space: largest free extent {pool.LargestFreeExtentBytes} bytes, need {need}";
         }
-        else if (request.Mode == PlacementMode.Kernel && kernelChoice != provider)
+        else
         {
-            rejection = kernelChoice is null ? "the kernel would choose no provider" : $"the kernel's find_many chose {kernelChoice}";
-        }
-        else if (request.Mode == PlacementMode.Rfc2017 && kernelChoice != provider)
-        {
-            rejection = kernelChoice is null ? "no provider shares one switch upstream port with every client" : $"rfc2017 takes the first match, {kernelChoice}";
+            rejection = restriction(provider);
         }
         var throughHostBridge = verdicts.Any(v => v.MapType == MapType.ThruHostBridge);
         var reason = rejection ?? string.Create(CultureInfo.InvariantCulture,
             $"{(throughHostBridge ? "through the host bridge" : "all clients BUS_ADDR")}, distance {distanceSum}, level {worstLevel}, bottleneck {bottleneck:0.#} GT/s×lanes, largest free {pool!.LargestFreeExtentBytes} bytes");
         var explanation = new CandidateExplanation(bdf, rejection is null, 0, distanceSum, worstLevel.ToString(), bottleneck,
             pool?.AvailableBytes ?? 0, pool?.LargestFreeExtentBytes ?? 0, clientVerdicts, reason);
-        var reserved = pool is null || pool.CapacityBytes == 0 ? 1 : 1.0 - ((double)pool.AvailableBytes / pool.CapacityBytes);
+        var reserved = pool is null || pool.Reported.CapacityBytes == 0 ? 1 : 1.0 - ((double)pool.AvailableBytes / pool.Reported.CapacityBytes);
         var key = new Key(throughHostBridge ? 1 : 0, distanceSum, -bottleneck, pool?.LargestFreeExtentBytes ?? 0, reserved, provider);
-        return (explanation, key);
-    }
-
-    /// <summary>The provider the kernel (or rfc2017) would pick, for those modes; null otherwise or when none.</summary>
-    private static PciAddress? KernelChoice(HostState host, PlacementRequest request, Random random)
-    {
-        if (request.Mode == PlacementMode.Orchestrator)
-        {
-            return null;
-        }
-        var policy = request.Mode == PlacementMode.Kernel ? FindPolicy.Kernel : FindPolicy.Rfc2017;
-        return host.Finder.Find(request.Clients, policy, random).Provider;
+        return (explanation, key, inFlightOnly && restriction(provider) is null);
     }
 }

@@ -65,22 +65,16 @@ public static class RequestValidation
         {
             return Invalid($"policy.provider {pin} has no p2pmem on host '{hostName}'");
         }
-        request = new PlacementRequest(addresses, sizeBytes, mode.Value, maxLevel, pinned);
+        request = new PlacementRequest(addresses, sizeBytes, mode, maxLevel, pinned);
         return null;
     }
 
-    public const string ModeNames = "orchestrator, kernel, rfc2017";
+    public static string ModeNames => PlacementModes.Names;
 
     public const string LevelNames = "X, PIX, PXB, PHB, NODE, SYS";
 
     /// <summary>A placement mode by name (case-insensitive); none given is <c>orchestrator</c>; an unknown name is null.</summary>
-    public static PlacementMode? ParseMode(string? mode) => (mode ?? "orchestrator").ToLowerInvariant() switch
-    {
-        "orchestrator" => PlacementMode.Orchestrator,
-        "kernel" => PlacementMode.Kernel,
-        "rfc2017" => PlacementMode.Rfc2017,
-        _ => null,
-    };
+    public static IPlacementMode? ParseMode(string? mode) => PlacementModes.Parse(mode);
 
     /// <summary>A level by name (case-insensitive; numbers are not names); unknown is null.</summary>
     public static P2pLevel? ParseLevel(string level) => ParseName<P2pLevel>(level);

@@ -64,14 +64,14 @@ public sealed class HostAgent : ReceiveActor, IWithTimers
         });
         Receive<Akka.Cluster.ClusterEvent.ReachableMember>(m =>
         {
-            if (m.Member.HasRole("controller"))
+            if (m.Member.HasRole(ClusterNames.ControllerRole))
             {
                 Self.Tell(RegisterNow.Instance);
             }
         });
         Receive<Akka.Cluster.ClusterEvent.IMemberEvent>(m =>
         {
-            if (m is Akka.Cluster.ClusterEvent.MemberUp up && up.Member.HasRole("controller"))
+            if (m is Akka.Cluster.ClusterEvent.MemberUp up && up.Member.HasRole(ClusterNames.ControllerRole))
             {
                 Self.Tell(RegisterNow.Instance);
             }
@@ -197,7 +197,7 @@ public sealed class HostAgent : ReceiveActor, IWithTimers
             return;
         }
         Sender.Tell(new BufferRefused(Host, provider, allocationId, RefusalReason.UnknownProvider,
-            $"host {Host} has no p2pmem pool on provider '{provider}' (pools: {(pools.Count == 0 ? "none" : string.Join(", ", pools.Keys))})"));
+            $"host {Host} has no p2pmem pool on provider '{provider}' (pools: {(pools.Count == 0 ? "none" : string.Join(", ", pools.Keys))})", null));
     }
 
     private static string Normalize(string provider) => PciAddress.TryParse(provider, out var a) ? a.ToString() : provider;

@@ -37,8 +37,8 @@ public static class NodeHost
             if (clustered)
             {
                 // Keep-majority, as the controller (its README section says why).
-                akka.WithClustering(new ClusterOptions { Roles = ["node"], SeedNodes = [.. options.Seeds], SplitBrainResolver = new Akka.Cluster.Hosting.SBR.KeepMajorityOption() });
-                akka.WithSingletonProxy<CoordinatorProxy>(CoordinatorProxy.SingletonName, new ClusterSingletonOptions { Role = "controller" });
+                akka.WithClustering(new ClusterOptions { Roles = [ClusterNames.NodeRole], SeedNodes = [.. options.Seeds], SplitBrainResolver = new Akka.Cluster.Hosting.SBR.KeepMajorityOption() });
+                akka.WithSingletonProxy<CoordinatorProxy>(ClusterNames.CoordinatorSingleton, new ClusterSingletonOptions { Role = ClusterNames.ControllerRole });
             }
             akka.WithActors((system, registry) =>
             {
@@ -56,8 +56,6 @@ public static class NodeHost
 /// <summary>Registry key of the placement coordinator's singleton proxy on a node.</summary>
 public sealed class CoordinatorProxy
 {
-    public const string SingletonName = "placement-coordinator";
-
     private CoordinatorProxy()
     {
     }

@@ -78,7 +78,7 @@ public sealed class PoolActor : ReceivePersistentActor
         if (Allocator.Allocations.TryGetValue(request.AllocationId, out _) is false && Overcommitted)
         {
             Sender.Tell(new BufferRefused(host, provider, request.AllocationId, RefusalReason.Overcommitted,
-                $"pool {provider} on {host} is overcommitted: the kernel has {kernel.AvailableBytes} bytes available, below the {HeldBytes} bytes we hold"));
+                $"pool {provider} on {host} is overcommitted: the kernel has {kernel.AvailableBytes} bytes available, below the {HeldBytes} bytes we hold", Summary()));
             return;
         }
         var result = Allocator.Allocate(request.AllocationId, request.SizeBytes, request.AlignmentBytes, request.Strategy);
@@ -87,19 +87,19 @@ public sealed class PoolActor : ReceivePersistentActor
             var reason = Allocator.Validate(request.SizeBytes, request.AlignmentBytes) is not null ? RefusalReason.InvalidRequest
                 : Allocator.Allocations.ContainsKey(request.AllocationId) ? RefusalReason.Conflict
                 : RefusalReason.NoContiguousSpace;
-            Sender.Tell(new BufferRefused(host, provider, request.AllocationId, reason, $"pool {provider} on {host}: {result.Refusal}"));
+            Sender.Tell(new BufferRefused(host, provider, request.AllocationId, reason, $"pool {provider} on {host}: {result.Refusal}", Summary()));
             return;
         }
         if (result.AlreadyHeld)
         {
-            Sender.Tell(new BufferGranted(host, provider, extent.AllocationId, extent.Offset, extent.Length, AlreadyHeld: true));
+            Sender.Tell(new BufferGranted(host, provider, extent.AllocationId, extent.Offset, extent.Length, AlreadyHeld: true, Summary()));
             return;
         }
         // The allocator already holds the extent; the reply waits until the event is durable.
         var sender = Sender;
         Persist(new BufferAllocated(extent.AllocationId, extent.Offset, extent.Length, extent.RequestedBytes, extent.AlignmentBytes), e =>
         {
-            sender.Tell(new BufferGranted(host, provider, e.AllocationId, e.Offset, e.Length, AlreadyHeld: false));
+            sender.Tell(new BufferGranted(host, provider, e.AllocationId, e.Offset, e.Length, AlreadyHeld: false, Summary()));
             MaybeSnapshot();
         });
     }
@@ -108,14 +108,14 @@ public sealed class PoolActor : ReceivePersistentActor
     {
         if (!Allocator.Allocations.ContainsKey(request.AllocationId))
         {
-            Sender.Tell(new BufferReleased(host, provider, request.AllocationId, WasHeld: false));
+            Sender.Tell(new BufferReleased(host, provider, request.AllocationId, WasHeld: false, Summary()));
             return;
         }
         var sender = Sender;
         Persist(new BufferFreed(request.AllocationId), e =>
         {
             Allocator.Free(e.AllocationId);
-            sender.Tell(new BufferReleased(host, provider, e.AllocationId, WasHeld: true));
+            sender.Tell(new BufferReleased(host, provider, e.AllocationId, WasHeld: true, Summary()));
             MaybeSnapshot();
         });
     }
@@ -152,7 +152,15 @@ public sealed class PoolActor : ReceivePersistentActor
     {
         var stats = Allocator.Stats;
         return new PoolStatus(provider, stats.Size, stats.Available, stats.LargestFreeExtent, stats.Fragmentation, stats.AllocationCount,
-            kernel.SizeBytes, kernel.AvailableBytes, kernel.Published, Overcommitted, Records());
+            kernel.SizeBytes, kernel.AvailableBytes, kernel.Published, Overcommitted, Records(), LastSequenceNr);
+    }
+
+    /// <summary>The exact figures now; in a persist handler they include the event just journaled (its sequence number is the revision).</summary>
+    private PoolSummary Summary()
+    {
+        var stats = Allocator.Stats;
+        return new PoolSummary(provider, LastSequenceNr, stats.Size, stats.Available, stats.LargestFreeExtent, stats.Fragmentation, stats.AllocationCount,
+            kernel.SizeBytes, kernel.AvailableBytes, kernel.Published, Overcommitted);
     }
 
     private static Extent ToExtent(AllocationRecord a) => new(a.AllocationId, a.Offset, a.Length, a.RequestedBytes, a.AlignmentBytes);

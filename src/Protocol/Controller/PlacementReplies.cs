@@ -71,8 +71,11 @@ public sealed record PlacementFound(PlacementView Placement) : IProtocolMessage;
 [Manifest("controller.placement-list.v1")]
 public sealed record PlacementList(IReadOnlyList<PlacementView> Placements, int Total = 0) : IProtocolMessage;
 
-/// <summary>One host as the controller sees it; <see cref="Member"/> is the cluster address its agent registered from.</summary>
-public sealed record HostView(string Host, HostStatus Status, string Member, string? CpuVendor, int? CpuFamily, bool Drained, IReadOnlyList<string> DrainedProviders, IReadOnlyList<Node.PoolStatus> Pools);
+/// <summary>
+/// One host as the controller sees it; <see cref="Member"/> is the cluster address its agent registered from;
+/// <see cref="Pools"/>: each pool's figures as the node last reported them (<c>GET /hosts/{host}/pools</c> asks the node afresh, with allocations).
+/// </summary>
+public sealed record HostView(string Host, HostStatus Status, string Member, string? CpuVendor, int? CpuFamily, bool Drained, IReadOnlyList<string> DrainedProviders, IReadOnlyList<Node.PoolSummary> Pools);
 
 [Manifest("controller.host-list.v1")]
 public sealed record HostList(IReadOnlyList<HostView> Hosts) : IProtocolMessage;

@@ -6,7 +6,10 @@ namespace Orchestrator.Protocol.Node;
 [Manifest("node.get-host-snapshot.v1")]
 public sealed record GetHostSnapshot : IProtocolMessage;
 
-/// <summary>One pool as the node sees it: our books against the kernel's <c>available</c>.</summary>
+/// <summary>
+/// One pool as the node sees it: our books against the kernel's <c>available</c>, with every allocation.
+/// <see cref="Revision"/> orders the node's reports of one pool (see <see cref="PoolSummary.Revision"/>).
+/// </summary>
 public sealed record PoolStatus(
     string Provider,
     long CapacityBytes,
@@ -18,7 +21,32 @@ public sealed record PoolStatus(
     long KernelAvailableBytes,
     bool Published,
     bool Overcommitted,
-    IReadOnlyList<AllocationRecord> Allocations);
+    IReadOnlyList<AllocationRecord> Allocations,
+    long Revision = 0)
+{
+    /// <summary>The same figures without the allocations.</summary>
+    public PoolSummary ToSummary() => new(Provider, Revision, CapacityBytes, AvailableBytes, LargestFreeExtentBytes, Fragmentation, AllocationCount,
+        KernelSizeBytes, KernelAvailableBytes, Published, Overcommitted);
+}
+
+/// <summary>
+/// A pool's exact figures at one moment, as every node reply about the pool carries them (granted, refused,
+/// released, status): the controller decides on these, never on its own arithmetic. <see cref="Revision"/> is the
+/// pool's journal sequence number when the figures were taken: replies of one pool can overtake each other on the
+/// way, and the controller keeps the highest revision of the agent's incarnation.
+/// </summary>
+public sealed record PoolSummary(
+    string Provider,
+    long Revision,
+    long CapacityBytes,
+    long AvailableBytes,
+    long LargestFreeExtentBytes,
+    double Fragmentation,
+    int AllocationCount,
+    long KernelSizeBytes,
+    long KernelAvailableBytes,
+    bool Published,
+    bool Overcommitted);
 
 [Manifest("node.host-snapshot.v1")]
 public sealed record HostSnapshot(string Host, TopologyDocument Topology, IReadOnlyList<PoolStatus> Pools) : IProtocolMessage;

@@ -8,9 +8,12 @@ public sealed record AllocateBuffer(string Provider, string AllocationId, long S
 [Manifest("node.free-buffer.v1")]
 public sealed record FreeBuffer(string Provider, string AllocationId) : IProtocolMessage;
 
-/// <summary>The buffer is reserved (and journaled) at this extent; <see cref="AlreadyHeld"/> when the id already had it.</summary>
-[Manifest("node.buffer-granted.v1")]
-public sealed record BufferGranted(string Host, string Provider, string AllocationId, long Offset, long Length, bool AlreadyHeld) : IProtocolMessage;
+/// <summary>
+/// The buffer is reserved (and journaled) at this extent; <see cref="AlreadyHeld"/> when the id already had it.
+/// <see cref="Pool"/>: the pool's figures right after.
+/// </summary>
+[Manifest("node.buffer-granted.v2")]
+public sealed record BufferGranted(string Host, string Provider, string AllocationId, long Offset, long Length, bool AlreadyHeld, PoolSummary Pool) : IProtocolMessage;
 
 /// <summary>Why a buffer was not reserved.</summary>
 public enum RefusalReason
@@ -31,8 +34,10 @@ public enum RefusalReason
     Overcommitted,
 }
 
-[Manifest("node.buffer-refused.v1")]
-public sealed record BufferRefused(string Host, string Provider, string AllocationId, RefusalReason Reason, string Message) : IProtocolMessage;
+/// <summary>Not reserved, and why; <see cref="Pool"/>: the pool's figures at the refusal (null when there is no such pool).</summary>
+[Manifest("node.buffer-refused.v2")]
+public sealed record BufferRefused(string Host, string Provider, string AllocationId, RefusalReason Reason, string Message, PoolSummary? Pool) : IProtocolMessage;
 
-[Manifest("node.buffer-released.v1")]
-public sealed record BufferReleased(string Host, string Provider, string AllocationId, bool WasHeld) : IProtocolMessage;
+/// <summary>Freed (or never held: <see cref="WasHeld"/> false); <see cref="Pool"/>: the pool's figures right after.</summary>
+[Manifest("node.buffer-released.v2")]
+public sealed record BufferReleased(string Host, string Provider, string AllocationId, bool WasHeld, PoolSummary? Pool) : IProtocolMessage;

@@ -1,24 +1,7 @@
 using Orchestrator.Protocol;
-using Orchestrator.Protocol.Topology;
 using Orchestrator.Topology.Model;
 
 namespace Orchestrator.Topology.P2p;
-
-/// <summary>How a provider is chosen among the published ones (ARCHITECTURE §5.3).</summary>
-public enum FindPolicy
-{
-    /// <summary>Linux <c>pci_p2pmem_find_many</c>: minimum distance sum, ties broken at random, capacity ignored.</summary>
-    Kernel,
-
-    /// <summary>The original 2017 proposal: provider and every client behind the same switch upstream port; first match in address order.</summary>
-    Rfc2017,
-}
-
-/// <summary>One provider considered by a find: its kernel distance sum and whether the policy accepts it.</summary>
-public sealed record FindCandidate(PciAddress Provider, int Distance, bool Compatible, string Reason);
-
-/// <summary>The outcome of a find: the chosen provider (null when none), its distance, every tie and every candidate.</summary>
-public sealed record FindResult(FindPolicy Policy, PciAddress? Provider, int Distance, IReadOnlyList<PciAddress> Ties, IReadOnlyList<FindCandidate> Candidates);
 
 /// <summary>
 /// Chooses a p2pmem provider for a set of clients. Only published providers are candidates in every mode:
@@ -103,66 +86,10 @@ public sealed class ProviderFinder
         for (var k = 0; k < providers.Length; k++)
         {
             var sum = CachedDistanceMany(k, clients);
-            var (compatible, reason) = policy == FindPolicy.Kernel
-                ? (sum >= 0, sum >= 0 ? $"distance {sum}" : FirstRefusal(providers[k], clients))
-                : Rfc2017Compatible(providers[k], clients);
+            var (compatible, reason) = policy.Judge(rules, providers[k], clients, sum);
             candidates.Add(new FindCandidate(functions[providers[k]].Address, sum, compatible, reason));
         }
-        if (policy == FindPolicy.Rfc2017)
-        {
-            var first = candidates.FirstOrDefault(c => c.Compatible);
-            return new FindResult(policy, first?.Provider, first?.Distance ?? -1, first is null ? [] : [first.Provider], candidates);
-        }
-        var compatibleOnes = candidates.Where(c => c.Compatible).ToList();
-        if (compatibleOnes.Count == 0)
-        {
-            return new FindResult(policy, null, -1, [], candidates);
-        }
-        var min = compatibleOnes.Min(c => c.Distance);
-        var ties = compatibleOnes.Where(c => c.Distance == min).Select(c => c.Provider).ToList();
-        return new FindResult(policy, ties[random.Next(ties.Count)], min, ties, candidates);
-    }
-
-    private string FirstRefusal(int provider, int[] clients)
-    {
-        foreach (var c in clients)
-        {
-            var explanation = rules.Explain(provider, c);
-            if (explanation.MapType == MapType.NotSupported)
-            {
-                return $"client {explanation.Client}: {explanation.Reason}";
-            }
-        }
-        return "not supported";
-    }
-
-    /// <summary>RFC 2017: compatible only when the provider and every client have the same switch upstream port two levels up.</summary>
-    private (bool Compatible, string Reason) Rfc2017Compatible(int provider, int[] clients)
-    {
-        var functions = rules.Topology.Functions;
-        var port = SwitchUpstreamPort(provider);
-        if (port < 0)
-        {
-            return (false, $"provider {functions[provider].Address} is not behind a switch upstream port");
-        }
-        foreach (var c in clients)
-        {
-            var clientPort = SwitchUpstreamPort(c);
-            if (clientPort != port)
-            {
-                return (false, clientPort < 0
-                    ? $"client {functions[c].Address} is not behind a switch upstream port"
-                    : $"client {functions[c].Address} is behind switch {functions[clientPort].Address}, the provider behind {functions[port].Address}");
-            }
-        }
-        return (true, $"provider and clients are behind switch {functions[port].Address}");
-    }
-
-    private int SwitchUpstreamPort(int x)
-    {
-        var up1 = rules.Upstream(x);
-        var up2 = up1 < 0 ? -1 : rules.Upstream(up1);
-        return up2 >= 0 && rules.Topology.Functions[up2].Kind == DeviceKind.SwitchUpstream ? up2 : -1;
+        return policy.Choose(candidates, random);
     }
 
     private int CachedDistanceMany(int k, ReadOnlySpan<int> clients)

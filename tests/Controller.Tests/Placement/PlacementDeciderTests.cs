@@ -23,14 +23,14 @@ public class PlacementDeciderTests
         return TopologyFile.Parse(edit is null ? yaml : yaml.Replace("published: true }\n  - { address: \"0000:00:02.0\"", edit, StringComparison.Ordinal), "storage-01.yaml");
     }
 
-    private static PoolStatus Pool(string provider, long capacity, long largestFree, bool overcommitted = false)
-        => new(provider, capacity, largestFree, largestFree, 0, 0, capacity, capacity, true, overcommitted, []);
+    private static PoolSummary Pool(string provider, long capacity, long largestFree, bool overcommitted = false)
+        => new(provider, 1, capacity, largestFree, largestFree, 0, 0, capacity, capacity, true, overcommitted);
 
     private static HostState Host(long freeA = 256 * MiB, long freeB = 256 * MiB, long freeC = 128 * MiB, HostTopology? topology = null)
         => new(topology ?? Sample(), [Pool(A, 256 * MiB, freeA), Pool(B, 256 * MiB, freeB), Pool(C, 128 * MiB, freeC)]);
 
-    private static PlacementRequest Request(long size, PlacementMode mode = PlacementMode.Orchestrator, P2pLevel? maxLevel = null, string? pinned = null, params string[] clients)
-        => new(clients.Select(PciAddress.Parse).ToList(), size, mode, maxLevel, pinned is null ? null : PciAddress.Parse(pinned));
+    private static PlacementRequest Request(long size, IPlacementMode? mode = null, P2pLevel? maxLevel = null, string? pinned = null, params string[] clients)
+        => new(clients.Select(PciAddress.Parse).ToList(), size, mode ?? PlacementModes.Orchestrator, maxLevel, pinned is null ? null : PciAddress.Parse(pinned));
 
     private static PlacementDecision Decide(HostState host, PlacementRequest request, int seed = 1) => PlacementDecider.Decide(host, request, new Random(seed));
 
@@ -79,7 +79,7 @@ public class PlacementDeciderTests
     {
         var host = Host();
         host.DrainedProviders.Add(B);
-        host.Pools[A] = host.Pools[A] with { Overcommitted = true };
+        host.Pools[A].Take(host.Pools[A].Reported with { Overcommitted = true });
         var decision = Decide(host, Request(MiB, clients: [Nic]));
         Assert.Equal(C, decision.Chosen);
         Assert.Equal($"provider {B} is draining", decision.Explanation.Candidates.Single(x => x.Provider == B).Reason);
@@ -109,9 +109,9 @@ public class PlacementDeciderTests
     [Fact]
     public void Kernel_mode_takes_the_kernels_random_tie_and_rfc2017_the_first_match()
     {
-        var chosen = Enumerable.Range(0, 32).Select(seed => Decide(Host(), Request(MiB, PlacementMode.Kernel, clients: [Nic]), seed).Chosen).ToHashSet();
+        var chosen = Enumerable.Range(0, 32).Select(seed => Decide(Host(), Request(MiB, FinderMode.Kernel, clients: [Nic]), seed).Chosen).ToHashSet();
         Assert.Equal(new HashSet<string?> { A, B }, chosen);
-        var rfc = Decide(Host(), Request(MiB, PlacementMode.Rfc2017, clients: [Nic]));
+        var rfc = Decide(Host(), Request(MiB, FinderMode.Rfc2017, clients: [Nic]));
         Assert.Equal(A, rfc.Chosen);
         Assert.Equal("rfc2017", rfc.Explanation.Mode);
         Assert.Contains("rfc2017 takes the first match", rfc.Explanation.Candidates.Single(x => x.Provider == B).Reason, StringComparison.Ordinal);
@@ -120,7 +120,7 @@ public class PlacementDeciderTests
     [Fact]
     public void Kernel_mode_refuses_when_the_kernels_choice_lacks_room()
     {
-        var decision = Decide(Host(freeA: 0, freeB: 0), Request(MiB, PlacementMode.Kernel, clients: [Nic]));
+        var decision = Decide(Host(freeA: 0, freeB: 0), Request(MiB, FinderMode.Kernel, clients: [Nic]));
         Assert.Null(decision.Chosen);
     }
 }

@@ -1,0 +1,59 @@
+using Orchestrator.Protocol.Controller;
+
+namespace Orchestrator.Controller.Placement;
+
+/// <summary>What to do with a placement request after deciding on the host's current view.</summary>
+public abstract record Admission
+{
+    /// <summary>Answer with this refusal (400, 404, 409, 422, 503).</summary>
+    public sealed record Refused(PlacementRejected Rejection) : Admission;
+
+    /// <summary>Nothing fits only because of bytes in flight on the host: decide again once they are answered.</summary>
+    public sealed record Wait : Admission;
+
+    /// <summary>Allocate on <see cref="Provider"/>.</summary>
+    public sealed record Place(string Provider, PlacementRequest Request, PlacementExplanation Explanation) : Admission;
+}
+
+/// <summary>
+/// The coordinator's decisions before and between allocation attempts: validation against the host, status and
+/// drain, then §5.4 on the node's figures (<see cref="PlacementDecider"/>); after a node refusal for space, the same
+/// decision again on the figures the refusal carried, a bounded number of times.
+/// </summary>
+public static class PlacementAdmission
+{
+    public const int MaxAttempts = 3;
+
+    public static Admission Admit(HostState? host, PlaceBuffer m, Random random)
+    {
+        if (RequestValidation.Validate(host, m.Host, m.Clients, m.SizeBytes, m.Policy, out var request) is { } invalid)
+        {
+            return new Admission.Refused(invalid);
+        }
+        if (host!.Status != HostStatus.Up)
+        {
+            return new Admission.Refused(new PlacementRejected(PlacementErrorKind.Unavailable, $"host '{m.Host}' is {host.Status}", null));
+        }
+        if (host.Drained)
+        {
+            return new Admission.Refused(new PlacementRejected(PlacementErrorKind.Draining, $"host '{m.Host}' is draining", null));
+        }
+        var decision = PlacementDecider.Decide(host, request!, random);
+        return decision.Chosen is { } provider ? new Admission.Place(provider, request!, decision.Explanation)
+            : decision.WaitsForInFlight ? new Admission.Wait()
+            : new Admission.Refused(new PlacementRejected(PlacementErrorKind.NoCompatibleProvider, $"no provider on '{m.Host}' fits: see the explanation", decision.Explanation));
+    }
+
+    /// <summary>After the node refused attempt <paramref name="attempts"/> for <paramref name="refusal"/>: the next provider, a wait, or the refusal with a fresh explanation.</summary>
+    public static Admission AfterRefusal(HostState? host, string hostName, PlacementRequest request, int attempts, string refusal, Random random)
+    {
+        if (host is not { Status: HostStatus.Up })
+        {
+            return new Admission.Refused(new PlacementRejected(PlacementErrorKind.Unavailable, $"host '{hostName}' is {host?.Status.ToString() ?? "gone"}: {refusal}", null));
+        }
+        var decision = PlacementDecider.Decide(host, request, random);
+        return decision.Chosen is { } next && attempts < MaxAttempts ? new Admission.Place(next, request, decision.Explanation)
+            : decision.WaitsForInFlight ? new Admission.Wait()
+            : new Admission.Refused(new PlacementRejected(PlacementErrorKind.NoCompatibleProvider, refusal, decision.Explanation));
+    }
+}

@@ -1,0 +1,425 @@
+using Akka.Actor;
+using Akka.Cluster;
+using Akka.Event;
+using Akka.Pattern;
+using Akka.Persistence;
+using Orchestrator.Protocol;
+using Orchestrator.Protocol.Controller;
+using Orchestrator.Protocol.Node;
+
+namespace Orchestrator.Controller.Placement;
+
+/// <summary>
+/// The cluster singleton that places buffers (ARCHITECTURE §7.2–7.3), a thin shell: it receives, calls the plain
+/// parts (<see cref="HostRegistry{TAgent}"/>, <see cref="InFlightTable{TWaiter}"/>, <see cref="PlacementDecider"/>,
+/// <see cref="RetryAnswer"/>, <see cref="Reconciler"/>, <see cref="PlacementQueries"/>), persists and replies.
+/// Two-phase and durable: <see cref="PlacementRequested"/> is journaled, the node allocates (and journals), then
+/// <see cref="PlacementCommitted"/> is journaled and only then the caller hears "accepted". Decisions use the node's
+/// exact pool figures, which every node reply carries.
+/// </summary>
+public sealed class PlacementCoordinator : ReceivePersistentActor
+{
+    private readonly PlacementBook book;
+    private readonly HostRegistry<IActorRef> hosts = new();
+    private readonly InFlightTable<IActorRef> flights = new();
+    private readonly CoordinatorSettings settings;
+    private readonly ILoggingAdapter log = Context.GetLogger();
+    private readonly Random random = new();
+    private int eventsSinceSnapshot;
+
+    private sealed record AllocationOutcome(string PlacementId, int Attempt, object Reply);
+
+    private sealed record ReleaseOutcome(string PlacementId, object Reply);
+
+    private sealed record VerifyLost(string Host, IReadOnlyList<string> Suspects, HostSnapshot? Fresh);
+
+    public PlacementCoordinator(CoordinatorSettings settings)
+    {
+        this.settings = settings;
+        book = new PlacementBook(settings.KeepFinished);
+        Recover<SnapshotOffer>(offer => book.Restore((CoordinatorSnapshot)offer.Snapshot));
+        Recover<IPlacementEvent>(book.Apply);
+        Recover<RecoveryCompleted>(_ => log.Info("placement coordinator recovered {0} placements", book.Count));
+
+        Command<RegisterHost>(Register);
+        Command<PlaceBuffer>(Place);
+        Command<ExplainPlacement>(Explain);
+        Command<ReleasePlacement>(Release);
+        Command<GetPlacement>(m => Sender.Tell(PlacementQueries.Placement(book, m.PlacementId)));
+        Command<ListPlacements>(m => Sender.Tell(PlacementQueries.List(book, m)));
+        Command<GetHosts>(_ => Sender.Tell(PlacementQueries.Hosts(hosts)));
+        Command<GetHostTopology>(m => Sender.Tell(PlacementQueries.Topology(hosts, m.Host)));
+        Command<GetHostPools>(HostPools);
+        Command<GetControllerStats>(_ => Sender.Tell(PlacementQueries.Stats(book, hosts)));
+        Command<SetDrain>(Drain);
+        Command<AllocationOutcome>(OnAllocation);
+        Command<ReleaseOutcome>(OnRelease);
+        Command<BufferReleased>(OnUnsolicitedRelease);
+        Command<BufferRefused>(m => hosts.TakeReport(m.Host, m.Pool));
+        Command<VerifyLost>(OnVerifyLost);
+        Command<NvmetResult>(r => log.Log(r.Outcome is NvmetOutcome.Applied or NvmetOutcome.Disabled ? LogLevel.InfoLevel : LogLevel.WarningLevel,
+            "placement {0}: nvmet {1}: {2}", [r.AllocationId, r.Outcome, r.Message]));
+        Command<ClusterEvent.UnreachableMember>(m => SetStatus(m.Member.Address, HostStatus.Unreachable));
+        Command<ClusterEvent.ReachableMember>(m => SetStatus(m.Member.Address, HostStatus.Up));
+        Command<ClusterEvent.MemberRemoved>(m => SetStatus(m.Member.Address, HostStatus.Down));
+        Command<ClusterEvent.IMemberEvent>(_ => { });
+        Command<SaveSnapshotSuccess>(_ => { });
+        Command<SaveSnapshotFailure>(f => log.Warning("coordinator snapshot failed: {0}", f.Cause.Message));
+    }
+
+    public override string PersistenceId => settings.PersistenceId;
+
+    public static Props Props(CoordinatorSettings settings) => Akka.Actor.Props.Create(() => new PlacementCoordinator(settings));
+
+    /// <summary>
+    /// The coordinator under a backoff supervisor (1 s doubling to 30 s): a persistent actor stops when its journal
+    /// fails, and a cluster singleton that stopped would stay stopped. Meanwhile requests time out as 503 and
+    /// <c>/readyz</c> says why; nothing acknowledged is lost, because an answer is only sent after its event is journaled.
+    /// </summary>
+    public static Props SupervisedProps(CoordinatorSettings settings)
+        => BackoffSupervisor.Props(Backoff.OnStop(Props(settings), ClusterNames.CoordinatorSingleton, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30), 0.2, -1));
+
+    protected override void OnRecoveryFailure(Exception reason, object? message = null)
+    {
+        log.Error("placement coordinator cannot read its journal ({0}); retrying with backoff", reason.Message);
+        base.OnRecoveryFailure(reason, message);
+    }
+
+    protected override void OnPersistFailure(Exception cause, object @event, long sequenceNr)
+    {
+        log.Error("placement coordinator cannot write its journal ({0}); restarting with backoff, requests in flight will time out", cause.Message);
+        base.OnPersistFailure(cause, @event, sequenceNr);
+    }
+
+    protected override void PreStart()
+    {
+        base.PreStart();
+        Cluster.Get(Context.System).Subscribe(Self, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsEvents,
+            typeof(ClusterEvent.IMemberEvent), typeof(ClusterEvent.IReachabilityEvent));
+    }
+
+    protected override void PostStop()
+    {
+        Cluster.Get(Context.System).Unsubscribe(Self);
+        base.PostStop();
+    }
+
+    private void Register(RegisterHost m)
+    {
+        var member = Sender.Path.Address.HasGlobalScope ? Sender.Path.Address : Cluster.Get(Context.System).SelfAddress;
+        if (hosts.Register(m, Sender, member.ToString(), book.IsDrained) is (null, var refusal))
+        {
+            log.Warning(refusal);
+            return;
+        }
+        log.Info("host {0} registered: {1} pools, {2} buffers held", m.Host, m.Pools.Count, m.Pools.Sum(p => p.AllocationCount));
+        var plan = Reconciler.Plan(m.Host, m.Pools, book, flights.Contains);
+        foreach (var free in plan.Frees)
+        {
+            log.Info("host {0}: freeing buffer {1} on {2}", m.Host, free.AllocationId, free.Provider);
+            Sender.Tell(free, Self);
+        }
+        if (plan.Events.Count > 0)
+        {
+            log.Info("host {0}: reconciliation records {1} changes", m.Host, plan.Events.Count);
+            PersistAll(plan.Events, Apply);
+        }
+        if (plan.Suspects.Count > 0)
+        {
+            Sender.Ask<HostSnapshot>(new GetHostSnapshot(), settings.NodeTimeout)
+                .PipeTo(Self, success: s => new VerifyLost(m.Host, plan.Suspects, s), failure: _ => new VerifyLost(m.Host, [], null));
+        }
+        Sender.Tell(new HostRegistered(m.Host));
+        Wake(m.Host);
+    }
+
+    private void OnVerifyLost(VerifyLost m)
+    {
+        var lost = m.Fresh is null ? [] : Reconciler.ConfirmLost(m.Host, m.Suspects, m.Fresh, book, flights.Contains);
+        if (lost.Count > 0)
+        {
+            log.Warning("host {0}: {1} committed placements lost", m.Host, lost.Count);
+            PersistAll(lost, Apply);
+        }
+    }
+
+    private void Place(PlaceBuffer m)
+    {
+        var fingerprint = RetryAnswer.Fingerprint(m);
+        switch (RetryAnswer.Decide(m, fingerprint, book, flights))
+        {
+            case RetryOutcome.Answer answer:
+                Sender.Tell(answer.Reply);
+                break;
+            case RetryOutcome.Join:
+                flights.Find(m.RequestId)!.Waiters.Add(Sender);
+                break;
+            default:
+                Decide(m, fingerprint, Sender);
+                break;
+        }
+    }
+
+    /// <summary>Decides on the node's figures; a decision that lacks room only for bytes in flight waits for their answers.</summary>
+    private void Decide(PlaceBuffer m, string fingerprint, IActorRef sender)
+    {
+        if (flights.Contains(m.RequestId) || book.Find(m.RequestId) is not null)
+        {
+            Self.Tell(m, sender);  // a retry parked beside it went first: answered as a retry
+            return;
+        }
+        switch (PlacementAdmission.Admit(hosts.Find(m.Host)?.State, m, random))
+        {
+            case Admission.Refused refused:
+                sender.Tell(refused.Rejection);
+                break;
+            case Admission.Wait:
+                flights.Park(m.Host, () => Decide(m, fingerprint, sender));
+                break;
+            case Admission.Place place:
+                var flight = flights.StartPlacement(m.RequestId, m.Host, fingerprint, place.Request, place.Explanation, sender);
+                var requested = new PlacementRequested(m.RequestId, m.RequestId, m.Host, place.Provider, place.Request.Clients.Select(c => c.ToString()).ToList(),
+                    m.SizeBytes, m.Nvmeof, place.Request.Mode.Name, fingerprint);
+                // PersistAsync on the placement and release paths: requests keep coming while events are written, so the
+                // journal commits many in one transaction. Every answer is still sent from a handler, after its event is journaled.
+                PersistAsync(requested, e =>
+                {
+                    Apply(e);
+                    SendAllocate(e, flight);
+                });
+                break;
+        }
+    }
+
+    private void SendAllocate(PlacementRequested e, InFlightTable<IActorRef>.Flight flight)
+    {
+        var attempt = ++flight.Attempt;
+        if (hosts.Find(e.Host) is not { } entry)
+        {
+            Self.Tell(new AllocationOutcome(e.PlacementId, attempt, new Status.Failure(new InvalidOperationException($"host {e.Host} is gone"))));
+            return;
+        }
+        var bytes = PlacementDecider.Granules(e.SizeBytes);
+        hosts.Reserve(e.Host, e.Provider, bytes);
+        flight.Reserved = (e.Provider, bytes);
+        entry.Agent.Ask<object>(new AllocateBuffer(e.Provider, e.PlacementId, e.SizeBytes), settings.NodeTimeout)
+            .PipeTo(Self, success: reply => new AllocationOutcome(e.PlacementId, attempt, reply), failure: ex => new AllocationOutcome(e.PlacementId, attempt, new Status.Failure(ex)));
+    }
+
+    private void OnAllocation(AllocationOutcome outcome)
+    {
+        if (flights.Find(outcome.PlacementId) is not { } flight || flight.Attempt != outcome.Attempt)
+        {
+            return;
+        }
+        var request = book.RequestOf(outcome.PlacementId)!;
+        if (flight.Reserved is var (provider, bytes))
+        {
+            hosts.Unreserve(request.Host, provider, bytes);
+            flight.Reserved = null;
+        }
+        switch (outcome.Reply)
+        {
+            case BufferGranted granted:
+                hosts.TakeReport(request.Host, granted.Pool);
+                PersistAsync(new PlacementCommitted(outcome.PlacementId, granted.Offset, granted.Length), e =>
+                {
+                    Apply(e);
+                    if (request.Nvmeof is { } target)
+                    {
+                        // The node reports the outcome (applied, busy, missing, disabled); the buffer stands either way.
+                        hosts.Find(request.Host)?.Agent.Tell(new ApplyNvmet(request.PlacementId, request.Provider, target.SubsystemNqn, target.NamespaceId), Self);
+                    }
+                    Finish(outcome.PlacementId, new PlacementAccepted(book.Find(outcome.PlacementId)!, Existing: false, flight.Explanation));
+                });
+                break;
+            case BufferRefused { Reason: RefusalReason.NoContiguousSpace or RefusalReason.Overcommitted } refused:
+                // The node's figures changed since we decided: decide again on the ones the refusal carries.
+                hosts.TakeReport(request.Host, refused.Pool);
+                DecideAgain(outcome.PlacementId, flight, refused.Message);
+                break;
+            case BufferRefused refused:
+                hosts.TakeReport(request.Host, refused.Pool);
+                Fail(outcome.PlacementId, refused.Reason == RefusalReason.Conflict ? PlacementErrorKind.Conflict : PlacementErrorKind.Invalid, refused.Message, flight.Explanation);
+                break;
+            default:
+                // No answer in time: the node may still allocate late, so ask it to free; reconciliation catches what this misses.
+                hosts.Find(request.Host)?.Agent.Tell(new FreeBuffer(request.Provider, request.PlacementId), Self);
+                var why = outcome.Reply is Status.Failure failure ? failure.Cause.Message : $"unexpected reply {outcome.Reply.GetType().Name}";
+                Fail(outcome.PlacementId, PlacementErrorKind.Unavailable, $"host '{request.Host}' did not answer: {why}", flight.Explanation);
+                break;
+        }
+        Wake(request.Host);
+    }
+
+    private void DecideAgain(string placementId, InFlightTable<IActorRef>.Flight flight, string refusal)
+    {
+        var request = book.RequestOf(placementId)!;
+        switch (PlacementAdmission.AfterRefusal(hosts.Find(request.Host)?.State, request.Host, flight.Request!, flight.Attempt, refusal, random))
+        {
+            case Admission.Place next:
+                flight.Explanation = next.Explanation;
+                PersistAsync(request with { Provider = next.Provider }, e =>
+                {
+                    Apply(e);
+                    SendAllocate(e, flight);
+                });
+                break;
+            case Admission.Wait:
+                flights.Park(request.Host, () => DecideAgain(placementId, flight, refusal));
+                break;
+            case Admission.Refused refused:
+                Fail(placementId, refused.Rejection.Kind, refused.Rejection.Message, refused.Rejection.Explanation ?? flight.Explanation);
+                break;
+        }
+    }
+
+    /// <summary>Takes again the decisions that waited for bytes in flight on a host, now that some were answered.</summary>
+    private void Wake(string host)
+    {
+        foreach (var decideAgain in flights.Unpark(host))
+        {
+            decideAgain();
+        }
+    }
+
+    private void Fail(string placementId, PlacementErrorKind kind, string message, PlacementExplanation? explanation)
+        => PersistAsync(new PlacementFailed(placementId, message), e =>
+        {
+            Apply(e);
+            Finish(placementId, new PlacementRejected(kind, message, explanation));
+        });
+
+    private void Finish(string id, object answer)
+    {
+        foreach (var waiter in flights.Finish(id))
+        {
+            waiter.Tell(answer);
+        }
+    }
+
+    private void Explain(ExplainPlacement m)
+    {
+        var entry = hosts.Find(m.Host);
+        Sender.Tell(RequestValidation.Validate(entry?.State, m.Host, m.Clients, m.SizeBytes, m.Policy, out var request) is { } invalid
+            ? invalid : PlacementDecider.Decide(entry!.State, request!, random).Explanation);
+    }
+
+    private void Release(ReleasePlacement m)
+    {
+        switch (RetryAnswer.Release(m.PlacementId, book, flights))
+        {
+            case RetryOutcome.Answer answer:
+                Sender.Tell(answer.Reply);
+                break;
+            case RetryOutcome.Join:
+                flights.Find(m.PlacementId)!.Waiters.Add(Sender);
+                break;
+            case RetryOutcome.Free { Journal: false } free:
+                flights.StartRelease(m.PlacementId, free.Placement.Host, Sender);
+                SendFree(free.Placement);
+                break;
+            case RetryOutcome.Free free:
+                flights.StartRelease(m.PlacementId, free.Placement.Host, Sender);
+                PersistAsync(new ReleaseRequested(m.PlacementId), e =>
+                {
+                    Apply(e);
+                    SendFree(free.Placement);
+                });
+                break;
+        }
+    }
+
+    private void SendFree(PlacementView placement)
+    {
+        if (hosts.Find(placement.Host) is not { } entry)
+        {
+            Self.Tell(new ReleaseOutcome(placement.PlacementId, new Status.Failure(new InvalidOperationException($"host {placement.Host} has not registered"))));
+            return;
+        }
+        entry.Agent.Ask<object>(new FreeBuffer(placement.Provider, placement.PlacementId), settings.NodeTimeout)
+            .PipeTo(Self, success: reply => new ReleaseOutcome(placement.PlacementId, reply), failure: ex => new ReleaseOutcome(placement.PlacementId, new Status.Failure(ex)));
+    }
+
+    private void OnRelease(ReleaseOutcome outcome)
+    {
+        var placement = book.Find(outcome.PlacementId)!;
+        if (outcome.Reply is not BufferReleased released)
+        {
+            // The placement stays Releasing; the next release or the host's next registration completes it.
+            var message = outcome.Reply is Status.Failure f ? f.Cause.Message : outcome.Reply.ToString();
+            Finish(outcome.PlacementId, new PlacementRejected(PlacementErrorKind.Unavailable, $"host '{placement.Host}' did not confirm the release: {message}", null));
+            return;
+        }
+        hosts.TakeReport(placement.Host, released.Pool);
+        PersistAsync(new PlacementReleased(outcome.PlacementId), e =>
+        {
+            Apply(e);
+            if (placement.Nvmeof is { } target)
+            {
+                hosts.Find(placement.Host)?.Agent.Tell(new ReleaseNvmet(placement.PlacementId, target.SubsystemNqn, target.NamespaceId), Self);
+            }
+            Finish(outcome.PlacementId, new PlacementFound(book.Find(outcome.PlacementId)!));
+        });
+    }
+
+    /// <summary>A free sent by reconciliation (or after a timeout) was confirmed.</summary>
+    private void OnUnsolicitedRelease(BufferReleased m)
+    {
+        hosts.TakeReport(m.Host, m.Pool);
+        if (book.Find(m.AllocationId) is { State: PlacementState.Releasing } p && !flights.Contains(m.AllocationId))
+        {
+            Persist(new PlacementReleased(p.PlacementId), Apply);
+        }
+    }
+
+    private void Drain(SetDrain m)
+    {
+        if (hosts.DrainRefusal(m) is { } refusal)
+        {
+            Sender.Tell(refusal);
+            return;
+        }
+        var sender = Sender;
+        Persist(new DrainChanged(m.Host, m.Provider, m.Drained), e =>
+        {
+            Apply(e);
+            hosts.SetDrain(e.Host, e.Provider, e.Drained);
+            sender.Tell(new DrainSet(e.Host, e.Provider, e.Drained));
+        });
+    }
+
+    /// <summary>Applies a journaled event on the live path, and snapshots every N of them (recovery replays at most N).</summary>
+    private void Apply(IPlacementEvent e)
+    {
+        book.Apply(e);
+        if (++eventsSinceSnapshot >= settings.SnapshotEvery)
+        {
+            SaveSnapshot(book.Snapshot());
+            eventsSinceSnapshot = 0;
+        }
+    }
+
+    private void SetStatus(Address address, HostStatus status)
+    {
+        foreach (var host in hosts.SetStatus(address.ToString(), status))
+        {
+            log.Info("host {0} is {1}", host, status);
+        }
+    }
+
+    /// <summary>Fresh pools, with allocations, come from the agent itself.</summary>
+    private void HostPools(GetHostPools m)
+    {
+        var (entry, refusal) = hosts.Reachable(m.Host);
+        if (entry is null)
+        {
+            Sender.Tell(refusal);
+            return;
+        }
+        entry.Agent.Forward(new GetHostSnapshot());
+    }
+}
+
+/// <summary>Coordinator settings; <see cref="KeepFinished"/> bounds the finished placements remembered (for retries and history).</summary>
+public sealed record CoordinatorSettings(TimeSpan NodeTimeout, int SnapshotEvery, string PersistenceId = ClusterNames.CoordinatorPersistenceId, int KeepFinished = PlacementBook.DefaultKeepFinished);

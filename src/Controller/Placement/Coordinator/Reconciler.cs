@@ -1,0 +1,75 @@
+using Orchestrator.Protocol.Controller;
+using Orchestrator.Protocol.Node;
+
+namespace Orchestrator.Controller.Placement;
+
+/// <summary>What a registration changes: events to journal, buffers to free on the node, committed placements to verify.</summary>
+public sealed record ReconcilePlan(IReadOnlyList<IPlacementEvent> Events, IReadOnlyList<FreeBuffer> Frees, IReadOnlyList<string> Suspects);
+
+/// <summary>
+/// Reconciliation (§7.3) from the placement book and a node's report of every pool, as plain decisions. A buffer on
+/// the node with no live placement there is an orphan: freed. A pending placement left by a restart is committed
+/// at the extent the node holds, or failed when the node never allocated it. A release left half-way is completed.
+/// A committed placement the node does not report is only a suspect: a registration can cross a commit in flight,
+/// so it is lost only when a snapshot asked for afterwards still lacks it (<see cref="ConfirmLost"/>). Placements in
+/// flight are never touched: their own answers settle them.
+/// </summary>
+public static class Reconciler
+{
+    public static ReconcilePlan Plan(string host, IReadOnlyList<PoolStatus> pools, PlacementBook book, Func<string, bool> inFlight)
+    {
+        var held = new Dictionary<string, (string Provider, AllocationRecord Allocation)>(StringComparer.Ordinal);
+        foreach (var pool in pools)
+        {
+            foreach (var a in pool.Allocations)
+            {
+                held[a.AllocationId] = (pool.Provider, a);
+            }
+        }
+        var events = new List<IPlacementEvent>();
+        var frees = new List<FreeBuffer>();
+        foreach (var (id, (provider, allocation)) in held)
+        {
+            var placement = book.Find(id);
+            if (placement is null || placement.Host != host || placement.Provider != provider
+                || placement.State is PlacementState.Released or PlacementState.Failed or PlacementState.Lost)
+            {
+                frees.Add(new FreeBuffer(provider, id));
+            }
+            else if (placement.State == PlacementState.Pending && !inFlight(id))
+            {
+                events.Add(new PlacementCommitted(id, allocation.Offset, allocation.Length));
+            }
+            else if (placement.State == PlacementState.Releasing && !inFlight(id))
+            {
+                frees.Add(new FreeBuffer(provider, id));
+            }
+        }
+        var suspects = new List<string>();
+        foreach (var placement in book.OnHost(host).Where(p => !held.ContainsKey(p.PlacementId) && !inFlight(p.PlacementId)))
+        {
+            switch (placement.State)
+            {
+                case PlacementState.Committed:
+                    suspects.Add(placement.PlacementId);
+                    break;
+                case PlacementState.Pending:
+                    events.Add(new PlacementFailed(placement.PlacementId, $"host {host} never allocated it"));
+                    break;
+                case PlacementState.Releasing:
+                    events.Add(new PlacementReleased(placement.PlacementId));
+                    break;
+            }
+        }
+        return new ReconcilePlan(events, frees, suspects);
+    }
+
+    /// <summary>The suspects a fresh snapshot (asked for after the registration) still lacks, and that are still committed and not in flight: lost.</summary>
+    public static IReadOnlyList<IPlacementEvent> ConfirmLost(string host, IReadOnlyList<string> suspects, HostSnapshot fresh, PlacementBook book, Func<string, bool> inFlight)
+    {
+        var held = fresh.Pools.SelectMany(p => p.Allocations).Select(a => a.AllocationId).ToHashSet(StringComparer.Ordinal);
+        return suspects.Where(id => !held.Contains(id) && book.Find(id)?.State == PlacementState.Committed && !inFlight(id))
+            .Select(id => (IPlacementEvent)new PlacementLost(id, $"host {host} no longer holds the buffer"))
+            .ToList();
+    }
+}

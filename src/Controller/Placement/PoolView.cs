@@ -1,0 +1,37 @@
+using Orchestrator.Protocol.Node;
+
+namespace Orchestrator.Controller.Placement;
+
+/// <summary>
+/// What the controller knows of one pool: the node's last exact figures (<see cref="Reported"/>, never adjusted by
+/// our own arithmetic), less the bytes of placements sent to the node and not yet answered. Subtracting those from
+/// both the free bytes and the largest free extent is a lower bound (the node carves every buffer from the start of
+/// a free extent), so concurrent requests spread over providers instead of racing for the same bytes, and a node
+/// refusal for space means the node's figures changed under us, never that we guessed.
+/// </summary>
+public sealed class PoolView(PoolSummary reported)
+{
+    public PoolSummary Reported { get; private set; } = reported;
+
+    /// <summary>Bytes (in whole granules) of allocations sent to the node and not yet answered.</summary>
+    public long InFlightBytes { get; private set; }
+
+    public long AvailableBytes => Math.Max(0, Reported.AvailableBytes - InFlightBytes);
+
+    public long LargestFreeExtentBytes => Math.Max(0, Reported.LargestFreeExtentBytes - InFlightBytes);
+
+    /// <summary>Takes the node's figures unless they are older than the ones we have (replies can overtake each other).</summary>
+    public bool Take(PoolSummary summary)
+    {
+        if (summary.Revision < Reported.Revision)
+        {
+            return false;
+        }
+        Reported = summary;
+        return true;
+    }
+
+    public void Reserve(long bytes) => InFlightBytes += bytes;
+
+    public void Unreserve(long bytes) => InFlightBytes = Math.Max(0, InFlightBytes - bytes);
+}
