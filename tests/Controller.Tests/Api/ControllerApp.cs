@@ -22,6 +22,12 @@ public class ControllerApp : WebApplicationFactory<ControllerProgram>, IAsyncLif
     /// <summary>The bearer token the server requires on mutating endpoints; null: none (loopback only).</summary>
     protected virtual string? Token => null;
 
+    /// <summary>The folder of topology files the all-in-one mode simulates.</summary>
+    protected virtual string Topologies => Path.Combine(FixturePaths.RepoRoot, "deploy", "topologies");
+
+    /// <summary>The hosts that must be Up before a test starts.</summary>
+    protected virtual IReadOnlyList<string> Hosts => SampleHosts;
+
     public JsonSerializerOptions Json { get; } = new(ApiJson.Strict) { UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Skip };
 
     public string DataDirectory => data.Path;
@@ -30,7 +36,7 @@ public class ControllerApp : WebApplicationFactory<ControllerProgram>, IAsyncLif
     {
         builder.UseSetting("Orchestrator:Controller:Port", FreePorts.Next().ToString(System.Globalization.CultureInfo.InvariantCulture));
         builder.UseSetting("Orchestrator:Controller:Data", data.Path);
-        builder.UseSetting("Orchestrator:AllInOne:Topologies", Path.Combine(FixturePaths.RepoRoot, "deploy", "topologies"));
+        builder.UseSetting("Orchestrator:AllInOne:Topologies", Topologies);
         builder.UseSetting("Orchestrator:AllInOne:RegisterEvery", "00:00:01");
         if (Token is { } token)
         {
@@ -47,7 +53,7 @@ public class ControllerApp : WebApplicationFactory<ControllerProgram>, IAsyncLif
             try
             {
                 var hosts = await client.GetFromJsonAsync<List<HostView>>("/api/v1/hosts", Json);
-                if (hosts is not null && SampleHosts.All(h => hosts.Any(v => v.Host == h && v.Status == HostStatus.Up)))
+                if (hosts is not null && Hosts.All(h => hosts.Any(v => v.Host == h && v.Status == HostStatus.Up)))
                 {
                     return;
                 }
@@ -58,7 +64,7 @@ public class ControllerApp : WebApplicationFactory<ControllerProgram>, IAsyncLif
             }
             if (DateTime.UtcNow > deadline)
             {
-                throw new TimeoutException("the four sample hosts did not register within 60 s");
+                throw new TimeoutException($"the hosts {string.Join(", ", Hosts)} did not register within 60 s");
             }
             await Task.Delay(100);
         }
