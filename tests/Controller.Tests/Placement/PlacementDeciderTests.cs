@@ -1,8 +1,4 @@
 using Orchestrator.Controller.Placement;
-using Orchestrator.Protocol;
-using Orchestrator.Protocol.Node;
-using Orchestrator.Tests.Shared;
-using Orchestrator.Topology.Files;
 using Orchestrator.Topology.Model;
 using Orchestrator.Topology.P2p;
 
@@ -11,26 +7,19 @@ namespace Orchestrator.Controller.Tests.Placement;
 /// <summary>§5.4 on the bundled sample host: a NIC and two CMB NVMe drives behind one switch, a third CMB drive on another root port.</summary>
 public class PlacementDeciderTests
 {
-    private const string Nic = "0000:03:00.0";
-    private const string A = "0000:04:00.0";
-    private const string B = "0000:05:00.0";
-    private const string C = "0000:06:00.0";
-    private const long MiB = 1 << 20;
+    private const string Nic = SampleHost.Nic;
+    private const string A = SampleHost.A;
+    private const string B = SampleHost.B;
+    private const string C = SampleHost.C;
+    private const long MiB = SampleHost.MiB;
 
-    private static HostTopology Sample(string? edit = null)
-    {
-        var yaml = File.ReadAllText(Path.Combine(FixturePaths.RepoRoot, "deploy", "topologies", "storage-01.yaml"));
-        return TopologyFile.Parse(edit is null ? yaml : yaml.Replace("published: true }\n  - { address: \"0000:00:02.0\"", edit, StringComparison.Ordinal), "storage-01.yaml");
-    }
-
-    private static PoolSummary Pool(string provider, long capacity, long largestFree, bool overcommitted = false)
-        => new(provider, 1, capacity, largestFree, largestFree, 0, 0, capacity, capacity, true, overcommitted);
+    private static HostTopology Sample(string? edit = null) => SampleHost.Topology(edit);
 
     private static HostState Host(long freeA = 256 * MiB, long freeB = 256 * MiB, long freeC = 128 * MiB, HostTopology? topology = null)
-        => new(topology ?? Sample(), [Pool(A, 256 * MiB, freeA), Pool(B, 256 * MiB, freeB), Pool(C, 128 * MiB, freeC)]);
+        => SampleHost.State(freeA, freeB, freeC, topology);
 
     private static PlacementRequest Request(long size, IPlacementMode? mode = null, P2pLevel? maxLevel = null, string? pinned = null, params string[] clients)
-        => new(clients.Select(PciAddress.Parse).ToList(), size, mode ?? PlacementModes.Orchestrator, maxLevel, pinned is null ? null : PciAddress.Parse(pinned));
+        => SampleHost.Request(size, mode, maxLevel, pinned, clients);
 
     private static PlacementDecision Decide(HostState host, PlacementRequest request, int seed = 1) => PlacementDecider.Decide(host, request, new Random(seed));
 
@@ -122,5 +111,69 @@ public class PlacementDeciderTests
     {
         var decision = Decide(Host(freeA: 0, freeB: 0), Request(MiB, FinderMode.Kernel, clients: [Nic]));
         Assert.Null(decision.Chosen);
+    }
+
+    /// <summary>§5.4's hard filters, each making provider B (or C) unusable: every mode must respect every one of them.</summary>
+    private static readonly Dictionary<string, (Func<HostState> Host, P2pLevel? MaxLevel, string Victim, string Reason)> HardFilters = new()
+    {
+        ["unpublished"] = (() => Host(topology: Sample("published: false }\n  - { address: \"0000:00:02.0\"")), null, B, "p2pmem is not published"),
+        ["draining"] = (() => { var h = Host(); h.DrainedProviders.Add(B); return h; }, null, B, $"provider {B} is draining"),
+        ["overcommitted"] = (() => { var h = Host(); h.Pools[B].Take(h.Pools[B].Reported with { Overcommitted = true, Revision = 2 }); return h; }, null, B, "pool overcommitted"),
+        ["no contiguous space"] = (() => Host(freeB: 0), null, B, "not enough contiguous space: largest free extent 0 bytes"),
+        ["bytes in flight"] = (() => { var h = Host(); h.Pools[B].Reserve(256 * MiB); return h; }, null, B, "not enough contiguous space while 268435456 bytes are being allocated there"),
+        ["beyond maxLevel"] = (() => Host(), P2pLevel.PIX, C, "level PHB is farther than maxLevel PIX"),
+        ["host bridge not allowed"] = (() => Host(topology: SampleHost.Topology(rewrite: y => y.Replace("device: \"2020\"", "device: \"ffff\"", StringComparison.Ordinal))), null, C,
+            $"client {Nic}: "),
+    };
+
+    public static TheoryData<string, string> ModesAndFilters()
+    {
+        var data = new TheoryData<string, string>();
+        foreach (var mode in PlacementModes.All)
+        {
+            foreach (var filter in HardFilters.Keys)
+            {
+                data.Add(mode.Name, filter);
+            }
+        }
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(ModesAndFilters))]
+    public void Every_mode_respects_every_hard_filter(string mode, string filter)
+    {
+        var (host, maxLevel, victim, reason) = HardFilters[filter];
+        for (var seed = 0; seed < 8; seed++)
+        {
+            var decision = Decide(host(), Request(MiB, PlacementModes.Parse(mode), maxLevel, clients: [Nic]), seed);
+            Assert.DoesNotContain(victim, decision.Ranked);
+            var explained = decision.Explanation.Candidates.Single(x => x.Provider == victim);
+            Assert.False(explained.Eligible);
+            Assert.StartsWith(reason, explained.Reason, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void Bytes_in_flight_are_subtracted_and_a_decision_they_alone_block_waits()
+    {
+        var host = Host(freeA: 8 * MiB, freeB: 8 * MiB, freeC: 0);
+        host.Pools[B].Reserve(4 * MiB);
+        var decision = Decide(host, Request(6 * MiB, clients: [Nic]));
+        Assert.Equal(A, decision.Chosen);  // B has 8 MiB, but 4 of them are being allocated
+        var b = decision.Explanation.Candidates.Single(x => x.Provider == B);
+        Assert.Equal((4 * MiB, 4 * MiB), (b.AvailableBytes, b.LargestFreeExtentBytes));
+
+        host.Pools[A].Reserve(4 * MiB);
+        decision = Decide(host, Request(6 * MiB, clients: [Nic]));
+        Assert.Null(decision.Chosen);
+        Assert.True(decision.WaitsForInFlight);
+
+        // Once the answers are in, the view is the node's again: no room for 10 MiB is no room, not a wait.
+        host.Pools[A].Unreserve(4 * MiB);
+        host.Pools[B].Unreserve(4 * MiB);
+        decision = Decide(host, Request(10 * MiB, clients: [Nic]));
+        Assert.Null(decision.Chosen);
+        Assert.False(decision.WaitsForInFlight);
     }
 }

@@ -46,7 +46,8 @@ public static class Reconciler
             }
         }
         var suspects = new List<string>();
-        foreach (var placement in book.OnHost(host).Where(p => !held.ContainsKey(p.PlacementId) && !inFlight(p.PlacementId)))
+        // "Held" means held where the placement says: a buffer of that id on another provider is an orphan (freed above).
+        foreach (var placement in book.OnHost(host).Where(p => !(held.TryGetValue(p.PlacementId, out var h) && h.Provider == p.Provider) && !inFlight(p.PlacementId)))
         {
             switch (placement.State)
             {

@@ -1,0 +1,100 @@
+using Orchestrator.Controller.Placement;
+using Orchestrator.Protocol.Controller;
+using Orchestrator.Protocol.Node;
+
+namespace Orchestrator.Controller.Tests.Placement.Coordinator;
+
+/// <summary>Reconciliation (§7.3) case by case: the book holds one placement in a given state, the node reports (or not) a buffer.</summary>
+public sealed class ReconcilerTests
+{
+    private const string Host = "storage-01";
+    private const string P = "0000:04:00.0";
+    private const string Q = "0000:05:00.0";
+
+    /// <summary>Case: the placement's state in the book (null: unknown), where the node holds the id (null: nowhere), whether it is in flight; then what the plan must say.</summary>
+    public static TheoryData<string, PlacementState?, string?, bool, string> Cases() => new()
+    {
+        { "unknown buffer on the node is an orphan: freed", null, P, false, "free" },
+        { "buffer on another provider than the placement's: freed", PlacementState.Committed, Q, false, "free+suspect" },
+        { "buffer of a released placement: freed", PlacementState.Released, P, false, "free" },
+        { "buffer of a failed placement: freed", PlacementState.Failed, P, false, "free" },
+        { "buffer of a lost placement: freed", PlacementState.Lost, P, false, "free" },
+        { "pending left by a restart and held: committed at the node's extent", PlacementState.Pending, P, false, "committed" },
+        { "pending left by a restart and not held: failed", PlacementState.Pending, null, false, "failed" },
+        { "pending in flight: left to its own answer", PlacementState.Pending, null, true, "nothing" },
+        { "releasing and still held: freed again", PlacementState.Releasing, P, false, "free" },
+        { "releasing and no longer held: released", PlacementState.Releasing, null, false, "released" },
+        { "committed and held: nothing to do", PlacementState.Committed, P, false, "nothing" },
+        { "committed and not reported: only a suspect", PlacementState.Committed, null, false, "suspect" },
+        { "committed, not reported, but in flight: left alone", PlacementState.Committed, null, true, "nothing" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Plans(string name, PlacementState? state, string? heldOn, bool inFlight, string expected)
+    {
+        var book = Book(state);
+        var pools = new[] { P, Q }.Select(p => Pool(p, heldOn == p ? [new AllocationRecord("x", 8192, 4096, 4096, 0)] : [])).ToList();
+        var plan = Reconciler.Plan(Host, pools, book, id => inFlight && id == "x");
+        var actual = new List<string>();
+        if (plan.Frees.Count > 0)
+        {
+            Assert.Equal(new FreeBuffer(heldOn!, "x"), Assert.Single(plan.Frees));
+            actual.Add("free");
+        }
+        actual.AddRange(plan.Events.Select(e => e switch
+        {
+            PlacementCommitted c => c == new PlacementCommitted("x", 8192, 4096) ? "committed" : $"wrong {c}",
+            PlacementFailed => "failed",
+            PlacementReleased => "released",
+            _ => e.GetType().Name,
+        }));
+        if (plan.Suspects.Count > 0)
+        {
+            Assert.Equal(["x"], plan.Suspects);
+            actual.Add("suspect");
+        }
+        Assert.True((actual.Count == 0 ? "nothing" : string.Join('+', actual)) == expected, $"{name}: got {string.Join('+', actual)}");
+    }
+
+    [Theory]
+    [InlineData("still missing from a fresh snapshot: lost", PlacementState.Committed, false, false, true)]
+    [InlineData("held in the fresh snapshot (the registration crossed the commit): kept", PlacementState.Committed, true, false, false)]
+    [InlineData("released meanwhile: nothing lost", PlacementState.Released, false, false, false)]
+    [InlineData("in flight meanwhile: left to its answer", PlacementState.Committed, false, true, false)]
+    public void Confirms_a_loss_only_on_a_fresh_snapshot(string name, PlacementState state, bool heldNow, bool inFlight, bool lost)
+    {
+        var book = Book(state);
+        var fresh = new HostSnapshot(Host, new Protocol.Topology.TopologyDocument { Host = Host }, [Pool(P, heldNow ? [new AllocationRecord("x", 0, 4096, 4096, 0)] : [])]);
+        var events = Reconciler.ConfirmLost(Host, ["x"], fresh, book, id => inFlight);
+        Assert.True(lost == (events.Count == 1 && events[0] is PlacementLost { PlacementId: "x" }), name);
+    }
+
+    private static PlacementBook Book(PlacementState? state)
+    {
+        var book = new PlacementBook();
+        if (state is not { } s)
+        {
+            return book;
+        }
+        book.Apply(new PlacementRequested("x", "x", Host, P, ["0000:03:00.0"], 4096, null, "orchestrator", "fp"));
+        IPlacementEvent[] path = s switch
+        {
+            PlacementState.Pending => [],
+            PlacementState.Committed => [new PlacementCommitted("x", 8192, 4096)],
+            PlacementState.Releasing => [new PlacementCommitted("x", 8192, 4096), new ReleaseRequested("x")],
+            PlacementState.Released => [new PlacementCommitted("x", 8192, 4096), new ReleaseRequested("x"), new PlacementReleased("x")],
+            PlacementState.Failed => [new PlacementFailed("x", "timeout")],
+            _ => [new PlacementCommitted("x", 8192, 4096), new PlacementLost("x", "gone")],
+        };
+        foreach (var e in path)
+        {
+            book.Apply(e);
+        }
+        Assert.Equal(s, book.Find("x")!.State);
+        return book;
+    }
+
+    private static PoolStatus Pool(string provider, IReadOnlyList<AllocationRecord> allocations)
+        => new(provider, 1 << 20, 1 << 20, 1 << 20, 0, allocations.Count, 1 << 20, 1 << 20, true, false, allocations);
+}
