@@ -16,7 +16,7 @@ public sealed class PlacementBook(int keepFinished = PlacementBook.DefaultKeepFi
     private readonly Queue<string> finished = new();
     private readonly Dictionary<string, DrainChanged> drains = new(StringComparer.Ordinal);
 
-    private sealed record Entry(PlacementRequested Request, PlacementState State, long? Offset, long? Length, string? Reason);
+    private sealed record Entry(PlacementRequested Request, PlacementState State, long? Offset, long? Length, string? Reason, bool Retryable = false);
 
     public int Count => placements.Count;
 
@@ -27,6 +27,9 @@ public sealed class PlacementBook(int keepFinished = PlacementBook.DefaultKeepFi
     public PlacementRequested? RequestOf(string placementId) => placements.TryGetValue(placementId, out var e) ? e.Request : null;
 
     public IEnumerable<PlacementView> All => placements.Values.Select(View);
+
+    /// <summary>Whether any placement names this host: a host we have journaled for, though it has not registered (yet).</summary>
+    public bool Knows(string host) => placements.Values.Any(e => e.Request.Host == host);
 
     public IEnumerable<PlacementView> OnHost(string host) => placements.Values.Where(e => e.Request.Host == host).Select(View);
 
@@ -41,7 +44,7 @@ public sealed class PlacementBook(int keepFinished = PlacementBook.DefaultKeepFi
                 placements[c.PlacementId] = e with { State = PlacementState.Committed, Offset = c.Offset, Length = c.Length, Reason = null };
                 break;
             case PlacementFailed f when placements.TryGetValue(f.PlacementId, out var e):
-                placements[f.PlacementId] = e with { State = PlacementState.Failed, Reason = f.Reason };
+                placements[f.PlacementId] = e with { State = PlacementState.Failed, Reason = f.Reason, Retryable = f.Retryable };
                 Finished(f.PlacementId, e.State);
                 break;
             case ReleaseRequested r when placements.TryGetValue(r.PlacementId, out var e) && e.State == PlacementState.Committed:
@@ -72,7 +75,7 @@ public sealed class PlacementBook(int keepFinished = PlacementBook.DefaultKeepFi
         var requests = snapshot.Requests.ToDictionary(r => r.PlacementId, StringComparer.Ordinal);
         foreach (var view in snapshot.Placements)
         {
-            placements[view.PlacementId] = new Entry(requests[view.PlacementId], view.State, view.Offset, view.Length, view.Reason);
+            placements[view.PlacementId] = new Entry(requests[view.PlacementId], view.State, view.Offset, view.Length, view.Reason, view.Retryable);
             if (IsFinished(view.State))
             {
                 finished.Enqueue(view.PlacementId);
@@ -110,5 +113,5 @@ public sealed class PlacementBook(int keepFinished = PlacementBook.DefaultKeepFi
 
     private static PlacementView View(Entry e)
         => new(e.Request.PlacementId, e.Request.RequestId, e.Request.Host, e.Request.Provider, e.Request.Clients, e.Request.SizeBytes,
-            e.State, e.Offset, e.Length, e.Request.Nvmeof, e.Request.Mode, e.Reason);
+            e.State, e.Offset, e.Length, e.Request.Nvmeof, e.Request.Mode, e.Reason, e.Retryable);
 }

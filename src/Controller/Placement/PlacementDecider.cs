@@ -8,9 +8,10 @@ namespace Orchestrator.Controller.Placement;
 /// <summary>
 /// The outcome of a decision: providers in the order to try them, and the explanation. <see cref="WaitsForInFlight"/>:
 /// nothing fits now, but a provider was refused only for bytes in flight there; once those are answered the
-/// decision may change, so it is taken again rather than refused.
+/// decision may change, so it is taken again rather than refused. <see cref="Unavailable"/>: nothing fits, and a
+/// provider was refused because its pool is unavailable (the node's reason): a passing state, not a "no".
 /// </summary>
-public sealed record PlacementDecision(IReadOnlyList<string> Ranked, PlacementExplanation Explanation, bool WaitsForInFlight = false)
+public sealed record PlacementDecision(IReadOnlyList<string> Ranked, PlacementExplanation Explanation, bool WaitsForInFlight = false, string? Unavailable = null)
 {
     public string? Chosen => Ranked.Count > 0 ? Ranked[0] : null;
 }
@@ -32,11 +33,16 @@ public static class PlacementDecider
         var restriction = request.Mode.Restriction(host, request.Clients, random);
         var evaluated = new List<(CandidateExplanation Explanation, Key Key)>();
         var blockedByInFlight = false;
+        string? unavailable = null;
         foreach (var provider in host.Topology.Providers)
         {
             var (explanation, key, inFlightOnly) = Evaluate(host, request, clients, need, provider.Address, restriction);
             evaluated.Add((explanation, key));
             blockedByInFlight |= inFlightOnly;
+            if (explanation.Reason.StartsWith(UnavailablePrefix, StringComparison.Ordinal))
+            {
+                unavailable ??= $"pool {explanation.Provider} {explanation.Reason}";
+            }
         }
         var eligible = evaluated.Where(e => e.Explanation.Eligible).OrderBy(e => e.Key).ToList();
         var rank = eligible.Select((e, i) => (e.Explanation.Provider, i + 1)).ToDictionary(x => x.Provider, x => x.Item2);
@@ -51,8 +57,10 @@ public static class PlacementDecider
         }
         var ranked = eligible.Select(e => e.Explanation.Provider).ToList();
         return new PlacementDecision(ranked, new PlacementExplanation(host.Host, request.Mode.Name, ranked.FirstOrDefault(), candidates, warnings),
-            WaitsForInFlight: ranked.Count == 0 && blockedByInFlight);
+            WaitsForInFlight: ranked.Count == 0 && blockedByInFlight, Unavailable: ranked.Count == 0 ? unavailable : null);
     }
+
+    private const string UnavailablePrefix = "is unavailable: ";
 
     /// <summary>A size in bytes rounded up to whole 4 KiB granules, as the node allocates; saturating, so a size near long.MaxValue never wraps around and "fits".</summary>
     public static long Granules(long sizeBytes) => sizeBytes > long.MaxValue - 4095 ? long.MaxValue : (sizeBytes + 4095) / 4096 * 4096;
@@ -126,6 +134,10 @@ public static class PlacementDecider
         else if (pool is null)
         {
             rejection = "the node has not reported this pool";
+        }
+        else if (pool.Unavailable is { } why)
+        {
+            rejection = UnavailablePrefix + why;
         }
         else if (pool.Reported.Overcommitted)
         {

@@ -31,6 +31,12 @@ public sealed class PoolView(PoolSummary reported)
         return true;
     }
 
+    /// <summary>The node's reason why the pool cannot be used now, or null.</summary>
+    public string? Unavailable => Reported.Unavailable;
+
+    /// <summary>The node refused for the pool's unavailability: the view says so until the node reports it again.</summary>
+    public void MarkUnavailable(string reason) => Reported = Reported with { Unavailable = reason };
+
     public void Reserve(long bytes) => InFlightBytes += bytes;
 
     public void Unreserve(long bytes) => InFlightBytes = Math.Max(0, InFlightBytes - bytes);

@@ -22,6 +22,9 @@ public sealed class HostAgent : ReceiveActor, IWithTimers
     private readonly NvmetApplier nvmet;
     private readonly ILoggingAdapter log = Context.GetLogger();
     private readonly Dictionary<string, IActorRef> pools = new(StringComparer.Ordinal);
+
+    // Pools that are down (journal failure, restarting with backoff), with the reason: reported, never forgotten.
+    private readonly Dictionary<string, string> down = new(StringComparer.Ordinal);
     private readonly IActorRef? coordinator;
     private readonly TimeSpan registerEvery;
     private readonly long incarnation = DateTime.UtcNow.Ticks;
@@ -77,6 +80,15 @@ public sealed class HostAgent : ReceiveActor, IWithTimers
             }
         });
         Receive<ReleaseNvmet>(m => Sender.Tell(nvmet.Release(m)));
+        Receive<PoolDown>(m => down[m.Provider] = m.Reason);
+        Receive<PoolUp>(m =>
+        {
+            if (down.Remove(m.Provider) && coordinator is not null)
+            {
+                log.Info("host {0}: pool {1} is back", Host, m.Provider);
+                Self.Tell(RegisterNow.Instance);  // the controller learns at once that it can place there again
+            }
+        });
     }
 
     public string Host => topology.Host;
@@ -114,7 +126,7 @@ public sealed class HostAgent : ReceiveActor, IWithTimers
                 existing.Tell(kernel);
                 continue;
             }
-            pools[bdf] = Context.ActorOf(PoolActor.Props(Host, bdf, kernel, snapshotEvery), "pool-" + bdf.Replace(':', '_'));
+            pools[bdf] = Context.ActorOf(PoolActor.SupervisedProps(Host, bdf, kernel, snapshotEvery, Self), "pool-" + bdf.Replace(':', '_'));
         }
     }
 
@@ -144,9 +156,9 @@ public sealed class HostAgent : ReceiveActor, IWithTimers
         topology = fresh;
         StartPools();
         var overcommitted = new List<string>();
-        foreach (var (bdf, pool) in pools)
+        foreach (var status in await PoolStatuses())
         {
-            var status = await pool.Ask<PoolStatus>(GetPoolStatus.Instance, TimeSpan.FromSeconds(10));
+            var bdf = status.Provider;
             if (status.Overcommitted)
             {
                 overcommitted.Add(bdf);
@@ -175,22 +187,49 @@ public sealed class HostAgent : ReceiveActor, IWithTimers
         var document = TopologyDocumentMapper.ToDocument(topology, withDiagnostics: true);
         var host = Host;
         var started = incarnation;
-        var asks = pools.Values.Select(p => p.Ask<PoolStatus>(GetPoolStatus.Instance, TimeSpan.FromSeconds(10))).ToList();
-        Task.WhenAll(asks).PipeTo(coordinator!, Self, statuses => new RegisterHost(host, document, statuses.OrderBy(s => s.Provider, StringComparer.Ordinal).ToList(), started));
+        PoolStatuses().PipeTo(coordinator!, Self, statuses => new RegisterHost(host, document, statuses, started));
     }
 
     private void Snapshot()
     {
-        var sender = Sender;
         var document = TopologyDocumentMapper.ToDocument(topology, withDiagnostics: true);
-        var asks = pools.Values.Select(p => p.Ask<PoolStatus>(GetPoolStatus.Instance, TimeSpan.FromSeconds(10))).ToList();
         var host = Host;
-        Task.WhenAll(asks).PipeTo(sender, success: statuses => new HostSnapshot(host, document, statuses.OrderBy(s => s.Provider, StringComparer.Ordinal).ToList()));
+        PoolStatuses().PipeTo(Sender, success: statuses => new HostSnapshot(host, document, statuses));
+    }
+
+    /// <summary>
+    /// Every pool's status, in provider order, and never fewer: a pool that is down or does not answer is reported
+    /// unavailable with the reason (its allocations unknown), so one failing pool neither hides the others nor
+    /// reads as an empty pool.
+    /// </summary>
+    private Task<List<PoolStatus>> PoolStatuses()
+    {
+        var asks = pools.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => down.TryGetValue(p.Key, out var reason)
+            ? Task.FromResult(PoolStatus.CannotReport(p.Key, reason))
+            : AskStatus(p.Key, p.Value)).ToList();
+        return Task.WhenAll(asks).ContinueWith(t => t.Result.ToList(), TaskScheduler.Default);
+    }
+
+    private static async Task<PoolStatus> AskStatus(string provider, IActorRef pool)
+    {
+        try
+        {
+            return await pool.Ask<PoolStatus>(GetPoolStatus.Instance, TimeSpan.FromSeconds(10));
+        }
+        catch (Exception e) when (e is AskTimeoutException or TaskCanceledException)
+        {
+            return PoolStatus.CannotReport(provider, "it did not answer within 10 s");
+        }
     }
 
     private void ToPool(string provider, string allocationId, Action<IActorRef> forward)
     {
         var bdf = Normalize(provider);
+        if (down.TryGetValue(bdf, out var reason))
+        {
+            Sender.Tell(new BufferRefused(Host, provider, allocationId, RefusalReason.Unavailable, $"pool {bdf} on {Host} is unavailable: {reason}; nothing changed, retry later", null));
+            return;
+        }
         if (pools.TryGetValue(bdf, out var pool))
         {
             forward(pool);

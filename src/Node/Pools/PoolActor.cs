@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.Event;
+using Akka.Pattern;
 using Akka.Persistence;
 using Orchestrator.Protocol.Node;
 
@@ -9,6 +10,9 @@ namespace Orchestrator.Node.Pools;
 /// One provider's pool, persistent (<c>pool/&lt;host&gt;/&lt;bdf&gt;</c>): a thin shell around
 /// <see cref="ExtentAllocator"/>. The allocator decides, the actor journals the decision (<see cref="BufferAllocated"/>
 /// carries the extent, so replay takes exactly the same bytes) and only then replies. Snapshots every N events.
+/// A journal that cannot be read or written stops the actor (Akka.Persistence does, so that no state is assumed);
+/// it runs under <see cref="SupervisedProps"/>, which starts it again with backoff, and it tells its host agent
+/// when it goes down (with the reason) and when it is back, so the pool is reported unavailable meanwhile.
 /// </summary>
 public sealed class PoolActor : ReceivePersistentActor
 {
@@ -16,13 +20,15 @@ public sealed class PoolActor : ReceivePersistentActor
     private readonly string provider;
     private readonly long initialCapacity;
     private readonly int snapshotEvery;
+    private readonly IActorRef? reportTo;
     private readonly ILoggingAdapter log = Context.GetLogger();
     private ExtentAllocator? allocator;
     private KernelPoolState kernel;
 
-    public PoolActor(string host, string provider, KernelPoolState kernel, int snapshotEvery)
+    public PoolActor(string host, string provider, KernelPoolState kernel, int snapshotEvery, IActorRef? reportTo = null)
     {
         this.host = host;
+        this.reportTo = reportTo;
         this.provider = provider;
         this.kernel = kernel;
         initialCapacity = kernel.AvailableBytes;
@@ -47,9 +53,17 @@ public sealed class PoolActor : ReceivePersistentActor
             if (allocator is null)
             {
                 // First start: the pool's capacity is what the kernel had available when we first saw it.
-                Persist(new PoolOpened(host, provider, initialCapacity), e => allocator = new ExtentAllocator(e.CapacityBytes));
+                Persist(new PoolOpened(host, provider, initialCapacity), e =>
+                {
+                    allocator = new ExtentAllocator(e.CapacityBytes);
+                    reportTo?.Tell(new PoolUp(provider));
+                });
             }
             log.Info("pool {0} on {1}: capacity {2} bytes, {3} buffers held after recovery", provider, host, allocator?.CapacityBytes ?? initialCapacity, allocator?.Allocations.Count ?? 0);
+            if (allocator is not null)
+            {
+                reportTo?.Tell(new PoolUp(provider));
+            }
         });
 
         Command<AllocateBuffer>(Allocate);
@@ -60,12 +74,36 @@ public sealed class PoolActor : ReceivePersistentActor
         Command<SaveSnapshotFailure>(f => log.Warning("pool {0}: snapshot failed: {1}", provider, f.Cause.Message));
     }
 
+    protected override void OnRecoveryFailure(Exception reason, object? message = null)
+    {
+        Down($"its journal cannot be read ({reason.Message})");
+        base.OnRecoveryFailure(reason, message);
+    }
+
+    protected override void OnPersistFailure(Exception cause, object @event, long sequenceNr)
+    {
+        // The allocator may already hold what was not journaled: the restart recovers the journal's truth instead.
+        Down($"its journal cannot be written ({cause.Message})");
+        base.OnPersistFailure(cause, @event, sequenceNr);
+    }
+
+    private void Down(string reason)
+    {
+        log.Error("pool {0} on {1} is unavailable: {2}; restarting with backoff", provider, host, reason);
+        reportTo?.Tell(new PoolDown(provider, reason));
+    }
+
     public override string PersistenceId => PersistenceIdOf(host, provider);
 
     public static string PersistenceIdOf(string host, string provider) => $"pool/{host}/{provider}";
 
-    public static Props Props(string host, string provider, KernelPoolState kernel, int snapshotEvery)
-        => Akka.Actor.Props.Create(() => new PoolActor(host, provider, kernel, snapshotEvery));
+    public static Props Props(string host, string provider, KernelPoolState kernel, int snapshotEvery, IActorRef? reportTo = null)
+        => Akka.Actor.Props.Create(() => new PoolActor(host, provider, kernel, snapshotEvery, reportTo));
+
+    /// <summary>The pool under a backoff supervisor (0.5 s doubling to 10 s, forever): a journal outage stops it, and it comes back by itself.</summary>
+    public static Props SupervisedProps(string host, string provider, KernelPoolState kernel, int snapshotEvery, IActorRef reportTo)
+        => BackoffSupervisor.Props(Backoff.OnStop(Props(host, provider, kernel, snapshotEvery, reportTo), "pool",
+            TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(10), 0.2, -1));
 
     private ExtentAllocator Allocator => allocator ?? throw new InvalidOperationException($"pool {provider} is not open");
 
@@ -165,6 +203,12 @@ public sealed class PoolActor : ReceivePersistentActor
 
     private static Extent ToExtent(AllocationRecord a) => new(a.AllocationId, a.Offset, a.Length, a.RequestedBytes, a.AlignmentBytes);
 }
+
+/// <summary>Local, pool to agent: the pool stopped (journal failure) and restarts with backoff; it takes nothing meanwhile.</summary>
+public sealed record PoolDown(string Provider, string Reason);
+
+/// <summary>Local, pool to agent: the pool recovered its journal and serves again.</summary>
+public sealed record PoolUp(string Provider);
 
 /// <summary>Local: ask a pool for its <see cref="PoolStatus"/>.</summary>
 public sealed record GetPoolStatus

@@ -9,8 +9,12 @@ public sealed record PlacementRequested(string PlacementId, string RequestId, st
 [Manifest("placement.committed.v1")]
 public sealed record PlacementCommitted(string PlacementId, long Offset, long Length) : IPlacementEvent;
 
+/// <summary>
+/// The placement did not happen. <see cref="Retryable"/>: it failed for a passing reason (a node that did not answer,
+/// a pool that was restarting), so a retry with the same request id is carried out rather than refused.
+/// </summary>
 [Manifest("placement.failed.v1")]
-public sealed record PlacementFailed(string PlacementId, string Reason) : IPlacementEvent;
+public sealed record PlacementFailed(string PlacementId, string Reason, bool Retryable = false) : IPlacementEvent;
 
 [Manifest("placement.release-requested.v1")]
 public sealed record ReleaseRequested(string PlacementId) : IPlacementEvent;

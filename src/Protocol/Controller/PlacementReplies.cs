@@ -11,7 +11,7 @@ public enum PlacementState
     Lost,
 }
 
-/// <summary>A placement as the controller records it.</summary>
+/// <summary>A placement as the controller records it; <see cref="Retryable"/>: a failed one whose request id may be retried (it failed for a passing reason).</summary>
 public sealed record PlacementView(
     string PlacementId,
     string RequestId,
@@ -24,7 +24,8 @@ public sealed record PlacementView(
     long? Length,
     NvmeofTarget? Nvmeof,
     string Mode,
-    string? Reason);
+    string? Reason,
+    bool Retryable = false);
 
 /// <summary>Why one provider won, lost or was rejected, with its verdict for every client.</summary>
 public sealed record CandidateExplanation(

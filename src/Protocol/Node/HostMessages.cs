@@ -9,6 +9,8 @@ public sealed record GetHostSnapshot : IProtocolMessage;
 /// <summary>
 /// One pool as the node sees it: our books against the kernel's <c>available</c>, with every allocation.
 /// <see cref="Revision"/> orders the node's reports of one pool (see <see cref="PoolSummary.Revision"/>).
+/// <see cref="Unavailable"/>: why the pool cannot be read or used now (its journal failed, it is recovering, it did
+/// not answer); its figures and allocations are then unknown, never "empty".
 /// </summary>
 public sealed record PoolStatus(
     string Provider,
@@ -22,11 +24,15 @@ public sealed record PoolStatus(
     bool Published,
     bool Overcommitted,
     IReadOnlyList<AllocationRecord> Allocations,
-    long Revision = 0)
+    long Revision = 0,
+    string? Unavailable = null)
 {
     /// <summary>The same figures without the allocations.</summary>
     public PoolSummary ToSummary() => new(Provider, Revision, CapacityBytes, AvailableBytes, LargestFreeExtentBytes, Fragmentation, AllocationCount,
-        KernelSizeBytes, KernelAvailableBytes, Published, Overcommitted);
+        KernelSizeBytes, KernelAvailableBytes, Published, Overcommitted, Unavailable);
+
+    /// <summary>A pool that cannot report, and why: nothing about its allocations is known.</summary>
+    public static PoolStatus CannotReport(string provider, string reason) => new(provider, 0, 0, 0, 0, 0, 0, 0, false, false, [], 0, reason);
 }
 
 /// <summary>
@@ -46,7 +52,8 @@ public sealed record PoolSummary(
     long KernelSizeBytes,
     long KernelAvailableBytes,
     bool Published,
-    bool Overcommitted);
+    bool Overcommitted,
+    string? Unavailable = null);
 
 [Manifest("node.host-snapshot.v1")]
 public sealed record HostSnapshot(string Host, TopologyDocument Topology, IReadOnlyList<PoolStatus> Pools) : IProtocolMessage;

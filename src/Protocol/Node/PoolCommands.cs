@@ -32,6 +32,9 @@ public enum RefusalReason
 
     /// <summary>The kernel now has less than we hold: no new buffers until an operator looks.</summary>
     Overcommitted,
+
+    /// <summary>The pool cannot be used now (its journal failed and it is restarting): nothing changed, retry later.</summary>
+    Unavailable,
 }
 
 /// <summary>Not reserved, and why; <see cref="Pool"/>: the pool's figures at the refusal (null when there is no such pool).</summary>

@@ -85,6 +85,8 @@ public sealed class HostRegistry<TAgent>
     public bool TakeReport(string host, Protocol.Node.PoolSummary? summary)
         => summary is not null && Find(host)?.State.Pools.TryGetValue(summary.Provider, out var view) == true && view.Take(summary);
 
+    public void MarkUnavailable(string host, string provider, string reason) => View(host, provider)?.MarkUnavailable(reason);
+
     public void Reserve(string host, string provider, long bytes) => View(host, provider)?.Reserve(bytes);
 
     public void Unreserve(string host, string provider, long bytes) => View(host, provider)?.Unreserve(bytes);

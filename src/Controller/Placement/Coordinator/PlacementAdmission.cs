@@ -24,8 +24,13 @@ public static class PlacementAdmission
 {
     public const int MaxAttempts = 3;
 
-    public static Admission Admit(HostState? host, PlaceBuffer m, Random random)
+    public static Admission Admit(HostState? host, PlaceBuffer m, Random random, bool journaledFor = false)
     {
+        if (host is null && journaledFor)
+        {
+            return new Admission.Refused(new PlacementRejected(PlacementErrorKind.Unavailable,
+                $"host '{m.Host}' has not registered with this controller yet (it has journaled placements: the controller restarted or moved); retry shortly", null));
+        }
         if (RequestValidation.Validate(host, m.Host, m.Clients, m.SizeBytes, m.Policy, out var request) is { } invalid)
         {
             return new Admission.Refused(invalid);
@@ -40,9 +45,14 @@ public static class PlacementAdmission
         }
         var decision = PlacementDecider.Decide(host, request!, random);
         return decision.Chosen is { } provider ? new Admission.Place(provider, request!, decision.Explanation)
-            : decision.WaitsForInFlight ? new Admission.Wait()
-            : new Admission.Refused(new PlacementRejected(PlacementErrorKind.NoCompatibleProvider, $"no provider on '{m.Host}' fits: see the explanation", decision.Explanation));
+            : Otherwise(decision, m.Host, $"no provider on '{m.Host}' fits: see the explanation");
     }
+
+    /// <summary>When nothing was chosen: wait for bytes in flight, 503 for an unavailable pool (a passing state), else the refusal.</summary>
+    private static Admission Otherwise(PlacementDecision decision, string host, string refusal)
+        => decision.WaitsForInFlight ? new Admission.Wait()
+            : decision.Unavailable is { } why ? new Admission.Refused(new PlacementRejected(PlacementErrorKind.Unavailable, $"no provider on '{host}' can take it now: {why}; retry later", decision.Explanation))
+            : new Admission.Refused(new PlacementRejected(PlacementErrorKind.NoCompatibleProvider, refusal, decision.Explanation));
 
     /// <summary>After the node refused attempt <paramref name="attempts"/> for <paramref name="refusal"/>: the next provider, a wait, or the refusal with a fresh explanation.</summary>
     public static Admission AfterRefusal(HostState? host, string hostName, PlacementRequest request, int attempts, string refusal, Random random)
@@ -53,7 +63,6 @@ public static class PlacementAdmission
         }
         var decision = PlacementDecider.Decide(host, request, random);
         return decision.Chosen is { } next && attempts < MaxAttempts ? new Admission.Place(next, request, decision.Explanation)
-            : decision.WaitsForInFlight ? new Admission.Wait()
-            : new Admission.Refused(new PlacementRejected(PlacementErrorKind.NoCompatibleProvider, refusal, decision.Explanation));
+            : Otherwise(decision, hostName, refusal);
     }
 }

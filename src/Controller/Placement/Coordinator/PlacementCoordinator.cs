@@ -163,12 +163,13 @@ public sealed class PlacementCoordinator : ReceivePersistentActor
     /// <summary>Decides on the node's figures; a decision that lacks room only for bytes in flight waits for their answers.</summary>
     private void Decide(PlaceBuffer m, string fingerprint, IActorRef sender)
     {
-        if (flights.Contains(m.RequestId) || book.Find(m.RequestId) is not null)
+        if (RetryAnswer.Decide(m, fingerprint, book, flights) is not RetryOutcome.New)
         {
             Self.Tell(m, sender);  // a retry parked beside it went first: answered as a retry
             return;
         }
-        switch (PlacementAdmission.Admit(hosts.Find(m.Host)?.State, m, random))
+        var host = hosts.Find(m.Host)?.State;
+        switch (PlacementAdmission.Admit(host, m, random, journaledFor: host is null && book.Knows(m.Host)))
         {
             case Admission.Refused refused:
                 sender.Tell(refused.Rejection);
@@ -233,9 +234,13 @@ public sealed class PlacementCoordinator : ReceivePersistentActor
                     Finish(outcome.PlacementId, new PlacementAccepted(book.Find(outcome.PlacementId)!, Existing: false, flight.Explanation));
                 });
                 break;
-            case BufferRefused { Reason: RefusalReason.NoContiguousSpace or RefusalReason.Overcommitted } refused:
+            case BufferRefused { Reason: RefusalReason.NoContiguousSpace or RefusalReason.Overcommitted or RefusalReason.Unavailable } refused:
                 // The node's figures changed since we decided: decide again on the ones the refusal carries.
                 hosts.TakeReport(request.Host, refused.Pool);
+                if (refused.Reason == RefusalReason.Unavailable)
+                {
+                    hosts.MarkUnavailable(request.Host, request.Provider, refused.Message);
+                }
                 DecideAgain(outcome.PlacementId, flight, refused.Message);
                 break;
             case BufferRefused refused:
@@ -283,8 +288,9 @@ public sealed class PlacementCoordinator : ReceivePersistentActor
         }
     }
 
+    /// <summary>Fails a placement; one that failed for a passing reason (503) may be retried with the same request id.</summary>
     private void Fail(string placementId, PlacementErrorKind kind, string message, PlacementExplanation? explanation)
-        => PersistAsync(new PlacementFailed(placementId, message), e =>
+        => PersistAsync(new PlacementFailed(placementId, message, Retryable: kind == PlacementErrorKind.Unavailable), e =>
         {
             Apply(e);
             Finish(placementId, new PlacementRejected(kind, message, explanation));
@@ -347,7 +353,12 @@ public sealed class PlacementCoordinator : ReceivePersistentActor
         if (outcome.Reply is not BufferReleased released)
         {
             // The placement stays Releasing; the next release or the host's next registration completes it.
-            var message = outcome.Reply is Status.Failure f ? f.Cause.Message : outcome.Reply.ToString();
+            var message = outcome.Reply switch
+            {
+                Status.Failure f => f.Cause.Message,
+                BufferRefused r => r.Message,
+                var other => other.ToString(),
+            };
             Finish(outcome.PlacementId, new PlacementRejected(PlacementErrorKind.Unavailable, $"host '{placement.Host}' did not confirm the release: {message}", null));
             return;
         }

@@ -11,13 +11,16 @@ public sealed record ReconcilePlan(IReadOnlyList<IPlacementEvent> Events, IReadO
 /// the node with no live placement there is an orphan: freed. A pending placement left by a restart is committed
 /// at the extent the node holds, or failed when the node never allocated it. A release left half-way is completed.
 /// A committed placement the node does not report is only a suspect: a registration can cross a commit in flight,
-/// so it is lost only when a snapshot asked for afterwards still lacks it (<see cref="ConfirmLost"/>). Placements in
-/// flight are never touched: their own answers settle them.
+/// so it is lost only when a snapshot asked for afterwards still lacks it (<see cref="ConfirmLost"/>). "Lost" needs
+/// proof: only a pool that is reported, readable and available can prove an absence; a pool that is down, did not
+/// answer or is missing from the report leaves its placements as they are. Placements in flight are never touched:
+/// their own answers settle them.
 /// </summary>
 public static class Reconciler
 {
     public static ReconcilePlan Plan(string host, IReadOnlyList<PoolStatus> pools, PlacementBook book, Func<string, bool> inFlight)
     {
+        var readable = Readable(pools);
         var held = new Dictionary<string, (string Provider, AllocationRecord Allocation)>(StringComparer.Ordinal);
         foreach (var pool in pools)
         {
@@ -47,7 +50,9 @@ public static class Reconciler
         }
         var suspects = new List<string>();
         // "Held" means held where the placement says: a buffer of that id on another provider is an orphan (freed above).
-        foreach (var placement in book.OnHost(host).Where(p => !(held.TryGetValue(p.PlacementId, out var h) && h.Provider == p.Provider) && !inFlight(p.PlacementId)))
+        // A pool that is down, unreadable or not reported at all says nothing about its placements: they are left as they are.
+        foreach (var placement in book.OnHost(host).Where(p => readable.Contains(p.Provider)
+            && !(held.TryGetValue(p.PlacementId, out var h) && h.Provider == p.Provider) && !inFlight(p.PlacementId)))
         {
             switch (placement.State)
             {
@@ -65,11 +70,15 @@ public static class Reconciler
         return new ReconcilePlan(events, frees, suspects);
     }
 
+    private static HashSet<string> Readable(IEnumerable<PoolStatus> pools)
+        => pools.Where(p => p.Unavailable is null).Select(p => p.Provider).ToHashSet(StringComparer.Ordinal);
+
     /// <summary>The suspects a fresh snapshot (asked for after the registration) still lacks, and that are still committed and not in flight: lost.</summary>
     public static IReadOnlyList<IPlacementEvent> ConfirmLost(string host, IReadOnlyList<string> suspects, HostSnapshot fresh, PlacementBook book, Func<string, bool> inFlight)
     {
         var held = fresh.Pools.SelectMany(p => p.Allocations).Select(a => a.AllocationId).ToHashSet(StringComparer.Ordinal);
-        return suspects.Where(id => !held.Contains(id) && book.Find(id)?.State == PlacementState.Committed && !inFlight(id))
+        var readable = Readable(fresh.Pools);
+        return suspects.Where(id => !held.Contains(id) && book.Find(id) is { State: PlacementState.Committed } p && readable.Contains(p.Provider) && !inFlight(id))
             .Select(id => (IPlacementEvent)new PlacementLost(id, $"host {host} no longer holds the buffer"))
             .ToList();
     }

@@ -25,8 +25,8 @@ public abstract record RetryOutcome
 /// <summary>
 /// Idempotency by request id (§7.2). The same id with the same request: the placement already made (only a committed
 /// one is a success; a pending one left by a coordinator that stopped mid-way is settled when its node registers,
-/// so "retry later"; a failed, released or lost one keeps its id, and a new request needs a new one). The same id
-/// with another request: a conflict.
+/// so "retry later"; one that failed for a passing reason, a 503, is carried out again; a released, lost or
+/// otherwise failed one keeps its id, and a new request needs a new one). The same id with another request: a conflict.
 /// </summary>
 public static class RetryAnswer
 {
@@ -52,6 +52,10 @@ public static class RetryAnswer
         if (flight is { Releasing: false } && existing.State == PlacementState.Pending)
         {
             return new RetryOutcome.Join();
+        }
+        if (existing is { State: PlacementState.Failed, Retryable: true } && flight is null)
+        {
+            return new RetryOutcome.New();  // it failed for a passing reason (a node that did not answer): carried out again
         }
         return new RetryOutcome.Answer(Replay(existing));
     }
