@@ -25,6 +25,9 @@ public sealed class PoolActor : ReceivePersistentActor
     private ExtentAllocator? allocator;
     private KernelPoolState kernel;
 
+    // Who waits for the event being journaled (Persist runs one at a time): told at once if the write fails.
+    private (IActorRef Sender, string AllocationId)? awaiting;
+
     public PoolActor(string host, string provider, KernelPoolState kernel, int snapshotEvery, IActorRef? reportTo = null)
     {
         this.host = host;
@@ -82,8 +85,15 @@ public sealed class PoolActor : ReceivePersistentActor
 
     protected override void OnPersistFailure(Exception cause, object @event, long sequenceNr)
     {
-        // The allocator may already hold what was not journaled: the restart recovers the journal's truth instead.
+        // The allocator may already hold what was not journaled: the restart recovers the journal's truth instead. The
+        // write may or may not have reached the journal: the caller hears so, and an allocation retried with the same
+        // id gets the same extent if it did.
         Down($"its journal cannot be written ({cause.Message})");
+        if (awaiting is var (sender, allocationId))
+        {
+            sender.Tell(new BufferRefused(host, provider, allocationId, RefusalReason.Unavailable,
+                $"pool {provider} on {host} could not journal the change ({cause.Message}); it may or may not have been written: the pool restarts from its journal, retry with the same id", null));
+        }
         base.OnPersistFailure(cause, @event, sequenceNr);
     }
 
@@ -135,8 +145,10 @@ public sealed class PoolActor : ReceivePersistentActor
         }
         // The allocator already holds the extent; the reply waits until the event is durable.
         var sender = Sender;
+        awaiting = (sender, extent.AllocationId);
         Persist(new BufferAllocated(extent.AllocationId, extent.Offset, extent.Length, extent.RequestedBytes, extent.AlignmentBytes), e =>
         {
+            awaiting = null;
             sender.Tell(new BufferGranted(host, provider, e.AllocationId, e.Offset, e.Length, AlreadyHeld: false, Summary()));
             MaybeSnapshot();
         });
@@ -150,8 +162,10 @@ public sealed class PoolActor : ReceivePersistentActor
             return;
         }
         var sender = Sender;
+        awaiting = (sender, request.AllocationId);
         Persist(new BufferFreed(request.AllocationId), e =>
         {
+            awaiting = null;
             Allocator.Free(e.AllocationId);
             sender.Tell(new BufferReleased(host, provider, e.AllocationId, WasHeld: true, Summary()));
             MaybeSnapshot();

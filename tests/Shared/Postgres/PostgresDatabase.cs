@@ -53,6 +53,19 @@ internal sealed class PostgresDatabase : IAsyncDisposable
 
     public NpgsqlConnection Connect() => new(ConnectionString);
 
+    /// <summary>
+    /// A journal outage for this database only, on a server other tests share: new connections are refused and the
+    /// open ones (the journal's pool) are terminated, as the server going away would do to them.
+    /// </summary>
+    public async Task RefuseConnectionsAsync()
+    {
+        await ExecuteAsync(server, $"ALTER DATABASE \"{Name}\" ALLOW_CONNECTIONS false");
+        await ExecuteAsync(server, $"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{Name}' AND pid <> pg_backend_pid()");
+    }
+
+    /// <summary>The end of <see cref="RefuseConnectionsAsync"/>'s outage.</summary>
+    public Task AcceptConnectionsAsync() => ExecuteAsync(server, $"ALTER DATABASE \"{Name}\" ALLOW_CONNECTIONS true");
+
     public async ValueTask DisposeAsync()
     {
         await using (var connection = Connect())
