@@ -16,6 +16,7 @@ public sealed class PlacementAdmissionTests
         { "host unreachable", "Unavailable" },
         { "host draining", "Draining" },
         { "no provider has room", "NoCompatibleProvider" },
+        { "room only on a pool that is down", "Unavailable" },
         { "room only once bytes in flight are answered", "wait" },
         { "room", $"place {B}" },
     };
@@ -34,12 +35,25 @@ public sealed class PlacementAdmissionTests
         {
             host!.Drained = true;
         }
-        if (name.StartsWith("room only", StringComparison.Ordinal))
+        if (name == "room only on a pool that is down")
+        {
+            host!.Pools[A].MarkUnavailable("its journal cannot be written");
+            host.Pools[B].MarkUnavailable("its journal cannot be written");
+        }
+        if (name.StartsWith("room only once", StringComparison.Ordinal))
         {
             host!.Pools[A].Reserve(256 * MiB);
             host.Pools[B].Reserve(16 * MiB);
         }
         Assert.Equal(expected, Describe(PlacementAdmission.Admit(host, request, new Random(1))));
+    }
+
+    [Fact]
+    public void An_unknown_host_with_journaled_placements_is_not_registered_yet_not_unknown()
+    {
+        var refused = Assert.IsType<Admission.Refused>(PlacementAdmission.Admit(null, Request, new Random(1), journaledFor: true));
+        Assert.Equal(PlacementErrorKind.Unavailable, refused.Rejection.Kind);
+        Assert.Contains("not registered with this controller yet", refused.Rejection.Message, StringComparison.Ordinal);
     }
 
     [Fact]

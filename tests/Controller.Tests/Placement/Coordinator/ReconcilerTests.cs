@@ -57,6 +57,22 @@ public sealed class ReconcilerTests
         Assert.True((actual.Count == 0 ? "nothing" : string.Join('+', actual)) == expected, $"{name}: got {string.Join('+', actual)}");
     }
 
+    /// <summary>"Lost" needs proof: a pool that is down, or missing from the report, proves no absence.</summary>
+    [Theory]
+    [InlineData("committed on a pool that is down", PlacementState.Committed, "down")]
+    [InlineData("committed on a pool missing from the report", PlacementState.Committed, "missing")]
+    [InlineData("pending on a pool that is down", PlacementState.Pending, "down")]
+    [InlineData("releasing on a pool missing from the report", PlacementState.Releasing, "missing")]
+    public void A_pool_that_cannot_report_leaves_its_placements_alone(string name, PlacementState state, string how)
+    {
+        var book = Book(state);
+        IReadOnlyList<PoolStatus> pools = how == "down" ? [PoolStatus.CannotReport(P, "its journal cannot be written"), Pool(Q, [])] : [Pool(Q, [])];
+        var plan = Reconciler.Plan(Host, pools, book, _ => false);
+        Assert.True(plan.Events.Count == 0 && plan.Frees.Count == 0 && plan.Suspects.Count == 0, name);
+        var fresh = new HostSnapshot(Host, new Protocol.Topology.TopologyDocument { Host = Host }, pools);
+        Assert.Empty(Reconciler.ConfirmLost(Host, ["x"], fresh, book, _ => false));
+    }
+
     [Theory]
     [InlineData("still missing from a fresh snapshot: lost", PlacementState.Committed, false, false, true)]
     [InlineData("held in the fresh snapshot (the registration crossed the commit): kept", PlacementState.Committed, true, false, false)]

@@ -21,12 +21,15 @@ public sealed class RetryAnswerTests
         { "same id, other body, committed: conflict", PlacementState.Committed, false, false, "Conflict" },
         { "same id and body, released: the id is used up", PlacementState.Released, false, true, "Conflict" },
         { "same id and body, failed: the id is used up", PlacementState.Failed, false, true, "Conflict" },
+        { "same id and body, failed for a passing reason (503): placed again", PlacementState.Failed, false, true, "new" },
+        { "same id, other body, failed for a passing reason: conflict", PlacementState.Failed, false, false, "Conflict" },
     };
 
     [Theory]
     [MemberData(nameof(Cases))]
     public void Answers(string name, PlacementState? state, bool inFlight, bool sameBody, string expected)
     {
+        var retryable = name.Contains("passing reason", StringComparison.Ordinal);
         var book = new PlacementBook();
         if (state is { } s)
         {
@@ -34,7 +37,7 @@ public sealed class RetryAnswerTests
             IPlacementEvent? next = s switch
             {
                 PlacementState.Committed => new PlacementCommitted("r1", 0, 1 << 20),
-                PlacementState.Failed => new PlacementFailed("r1", "node timeout"),
+                PlacementState.Failed => new PlacementFailed("r1", "node timeout", retryable),
                 PlacementState.Released => new PlacementReleased("r1"),
                 _ => null,
             };
