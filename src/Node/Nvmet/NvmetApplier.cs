@@ -11,6 +11,9 @@ namespace Orchestrator.Node.Nvmet;
 /// </summary>
 public sealed class NvmetApplier(string configfsRoot, bool enabled)
 {
+    /// <summary>Where Linux mounts configfs.</summary>
+    public const string DefaultConfigfsRoot = "/sys/kernel/config";
+
     public string Root { get; } = configfsRoot;
 
     public bool Enabled { get; } = enabled;
