@@ -11,7 +11,7 @@ namespace Orchestrator.Bench;
 /// P6 (ARCHITECTURE §12): REST placements end to end against a real controller process in the all-in-one mode
 /// (SQLite journal, N simulated hosts), C concurrent HTTP clients each looping create → release.
 /// Run: <c>dotnet run -c Release --project bench/Orchestrator.Bench -- p6 [--hosts 100] [--clients 64] [--seconds 20]
-/// [--warmup 5] [--aux-seconds 8] [--idle-seconds 5] [--keep] [--wal]</c>. The controller is the Release build of <c>src/Controller</c>
+/// [--warmup 5] [--aux-seconds 8] [--idle-seconds 5] [--keep]</c>. The controller is the Release build of <c>src/Controller</c>
 /// (<c>src/Controller/bin/Release/net10.0/Orchestrator.Controller.dll</c>, built with this project since the bench
 /// references it), started with <c>dotnet</c>; its environment is this process's, so settings can be tried with
 /// <c>Orchestrator__Controller__…</c> variables (for instance <c>Orchestrator__Controller__ExtraHocon</c>).
@@ -30,7 +30,7 @@ public static class PlacementLoadBenchmark
 
     private const string Histogram = "p2p_placement_request_seconds";
 
-    private sealed record Settings(int Hosts, int Clients, int Seconds, int Warmup, int AuxSeconds, int IdleSeconds, bool Keep, bool Wal);
+    private sealed record Settings(int Hosts, int Clients, int Seconds, int Warmup, int AuxSeconds, int IdleSeconds, bool Keep);
 
     private enum Kind
     {
@@ -65,10 +65,6 @@ public static class PlacementLoadBenchmark
         var nics = WriteTopologies(root, topologies, settings.Hosts);
         var log = Path.Combine(dir, "controller.log");
         var data = Path.Combine(dir, "data");
-        if (settings.Wal)
-        {
-            PrepareWal(Path.Combine(data, "controller.db"));
-        }
         var httpPort = BenchEnvironment.FreePort();
         var akkaPort = BenchEnvironment.FreePort();
         var baseUrl = $"http://127.0.0.1:{httpPort}";
@@ -90,7 +86,7 @@ public static class PlacementLoadBenchmark
             start.ArgumentList.Add(a);
         }
         start.Environment["P6_LOG"] = log;
-        Console.WriteLine($"P6: {settings.Hosts} hosts, {settings.Clients} clients, {settings.Seconds} s (+{settings.Warmup} s warm-up), {Environment.ProcessorCount} cores, load average {LoadAverage()}, SQLite journal mode {(settings.Wal ? "WAL (set up front)" : "the default (rollback journal, delete)")}");
+        Console.WriteLine($"P6: {settings.Hosts} hosts, {settings.Clients} clients, {settings.Seconds} s (+{settings.Warmup} s warm-up), {Environment.ProcessorCount} cores, load average {LoadAverage()}, SQLite journal in WAL mode (the controller sets it)");
         Console.WriteLine($"controller: dotnet {controllerDll}, REST {baseUrl}, Akka port {akkaPort}, log {log}");
 
         using var controller = Process.Start(start) ?? throw new InvalidOperationException("could not start the controller");
@@ -169,16 +165,11 @@ public static class PlacementLoadBenchmark
     {
         var values = new Dictionary<string, int>(StringComparer.Ordinal) { ["--hosts"] = 100, ["--clients"] = 64, ["--seconds"] = 20, ["--warmup"] = 5, ["--aux-seconds"] = 8, ["--idle-seconds"] = 5 };
         var keep = false;
-        var wal = false;
         for (var i = 1; i < args.Length; i++)
         {
             if (args[i] == "--keep")
             {
                 keep = true;
-            }
-            else if (args[i] == "--wal")
-            {
-                wal = true;
             }
             else if (values.ContainsKey(args[i]) && i + 1 < args.Length && int.TryParse(args[i + 1], NumberStyles.None, CultureInfo.InvariantCulture, out var n))
             {
@@ -186,10 +177,10 @@ public static class PlacementLoadBenchmark
             }
             else
             {
-                throw new ArgumentException($"p6: unknown or incomplete option '{args[i]}' (--hosts N, --clients N, --seconds N, --warmup N, --aux-seconds N, --idle-seconds N, --keep, --wal)");
+                throw new ArgumentException($"p6: unknown or incomplete option '{args[i]}' (--hosts N, --clients N, --seconds N, --warmup N, --aux-seconds N, --idle-seconds N, --keep)");
             }
         }
-        return new Settings(Math.Max(1, values["--hosts"]), Math.Max(1, values["--clients"]), Math.Max(1, values["--seconds"]), values["--warmup"], values["--aux-seconds"], values["--idle-seconds"], keep, wal);
+        return new Settings(Math.Max(1, values["--hosts"]), Math.Max(1, values["--clients"]), Math.Max(1, values["--seconds"]), values["--warmup"], values["--aux-seconds"], values["--idle-seconds"], keep);
     }
 
     /// <summary>Copies of the samples with usable p2pmem under the names sim-000…, cycling; returns each host's client NICs.</summary>
@@ -568,21 +559,6 @@ public static class PlacementLoadBenchmark
         using var reader = new StreamReader(stream);
         var all = reader.ReadToEnd().Split('\n');
         return string.Join(Environment.NewLine, all.TakeLast(lines));
-    }
-
-    /// <summary>
-    /// <c>--wal</c>: creates the journal database up front in WAL mode (persistent in the file), so the controller's
-    /// Akka.Persistence.Sql creates its tables in it: an experiment without touching the controller.
-    /// </summary>
-    private static void PrepareWal(string path)
-    {
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path}");
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "PRAGMA journal_mode=WAL;";
-        var mode = command.ExecuteScalar();
-        Console.WriteLine($"journal database {path} set up in journal_mode={mode}");
     }
 
     /// <summary>Files, and the rows the run wrote: events by the coordinator and by the pools, snapshots and their bytes.</summary>

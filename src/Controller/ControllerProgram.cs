@@ -1,3 +1,5 @@
+using Orchestrator.Controller.AllInOne;
+using Orchestrator.Controller.Api;
 using Orchestrator.Controller.Hosting;
 using Orchestrator.Hosting;
 using Orchestrator.Topology.Model;
@@ -6,7 +8,7 @@ namespace Orchestrator.Controller;
 
 /// <summary>
 /// The controller's entry point. With no arguments it is the all-in-one mode (controller, simulated hosts from
-/// <c>deploy/topologies</c>, SQLite under <c>data/</c>, REST on <c>http://127.0.0.1:5080</c>); a cluster deployment
+/// <c>deploy/topologies</c>, SQLite under <c>data/</c>, REST on <see cref="Protocol.Api.ApiDefaults.Url"/>); a cluster deployment
 /// turns the simulation off and points at seeds and PostgreSQL through environment variables.
 /// A class rather than a static class so that tests can name it as WebApplicationFactory's entry point.
 /// </summary>
@@ -18,22 +20,22 @@ public sealed class ControllerProgram
 
     public static readonly Dictionary<string, string> Switches = new()
     {
-        ["--bind"] = "Orchestrator:Controller:Bind",
-        ["--port"] = "Orchestrator:Controller:Port",
-        ["--public-hostname"] = "Orchestrator:Controller:PublicHostname",
-        ["--journal"] = "Orchestrator:Controller:Journal",
-        ["--data"] = "Orchestrator:Controller:Data",
-        ["--snapshot-every"] = "Orchestrator:Controller:SnapshotEvery",
-        ["--node-timeout"] = "Orchestrator:Controller:NodeTimeout",
-        ["--topologies"] = "Orchestrator:AllInOne:Topologies",
-        ["--all-in-one"] = "Orchestrator:AllInOne:Enabled",
-        ["--token"] = "Orchestrator:Api:Token",
+        ["--bind"] = ControllerOptions.Key(nameof(ControllerOptions.Bind)),
+        ["--port"] = ControllerOptions.Key(nameof(ControllerOptions.Port)),
+        ["--public-hostname"] = ControllerOptions.Key(nameof(ControllerOptions.PublicHostname)),
+        ["--journal"] = ControllerOptions.Key(nameof(ControllerOptions.Journal)),
+        ["--data"] = ControllerOptions.Key(nameof(ControllerOptions.Data)),
+        ["--snapshot-every"] = ControllerOptions.Key(nameof(ControllerOptions.SnapshotEvery)),
+        ["--node-timeout"] = ControllerOptions.Key(nameof(ControllerOptions.NodeTimeout)),
+        ["--topologies"] = AllInOneOptions.Key(nameof(AllInOneOptions.Topologies)),
+        ["--all-in-one"] = AllInOneOptions.Key(nameof(AllInOneOptions.Enabled)),
+        ["--token"] = ApiOptions.Key(nameof(ApiOptions.Token)),
     };
 
     public static Task<int> Main(string[] args) => ProcessProgram.RunAsync(args, Switches, _ => ControllerHost.Build(args), e => e switch
     {
         TopologyException => ($"cannot simulate the hosts: {e.Message}", 1),
-        Api.ApiConfigurationException => (e.Message, 2),
+        ApiConfigurationException => (e.Message, 2),
         _ => null,
     });
 }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 using Serilog;
 using Serilog.Formatting.Compact;
 
@@ -23,6 +24,15 @@ public static class ProcessProgram
             using var host = build(configuration);
             await host.RunAsync();
             return 0;
+        }
+        catch (OptionsValidationException e)
+        {
+            // One line per bad setting (SettingsCheck): the key, the value and what is expected.
+            foreach (var failure in e.Failures)
+            {
+                Log.Fatal("bad setting: {Failure}", failure);
+            }
+            return 2;
         }
         catch (InvalidOperationException e) when (e.InnerException is FormatException)
         {

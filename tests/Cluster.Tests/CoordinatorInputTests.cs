@@ -48,6 +48,10 @@ public sealed class CoordinatorInputTests(ITestOutputHelper output)
         Assert.NotNull(tooBig.Explanation);
         Assert.All(tooBig.Explanation!.Candidates, c => Assert.StartsWith("not enough contiguous space", c.Reason, StringComparison.Ordinal));
 
+        // The request rules hold over remoting too, not only at the REST edge.
+        Assert.Equal(PlacementErrorKind.Invalid, (await Refused(new PlaceBuffer("..", HostA, ["0000:03:00.0"], MiB))).Kind);
+        Assert.Equal(PlacementErrorKind.Invalid, (await Refused(new PlaceBuffer("r6b", HostA, ["0000:03:00.0"], MiB, new NvmeofTarget("..", 1, null)))).Kind);
+
         var badMode = await Refused(new PlaceBuffer("r7", HostA, ["0000:03:00.0"], MiB, Policy: new PlacementPolicy(Mode: "fastest")));
         Assert.Equal("policy.mode 'fastest' is not one of orchestrator, kernel, rfc2017", badMode.Message);
 

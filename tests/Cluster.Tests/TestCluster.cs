@@ -7,6 +7,7 @@ using Orchestrator.Controller.Hosting;
 using Orchestrator.Controller.Placement;
 using Orchestrator.Node.Agent;
 using Orchestrator.Node.Hosting;
+using Orchestrator.Node.Nvmet;
 using Orchestrator.Protocol.Controller;
 using Orchestrator.Protocol.Node;
 using Orchestrator.Tests.Shared;
@@ -112,7 +113,7 @@ internal sealed class TestCluster : IAsyncDisposable
             RegisterEvery = TimeSpan.FromSeconds(1),
             ExtraHocon = FastCluster,
             NvmetApply = configfsRoot is not null,
-            ConfigfsRoot = configfsRoot ?? "/sys/kernel/config",
+            ConfigfsRoot = configfsRoot ?? NvmetApplier.DefaultConfigfsRoot,
         });
         await host.StartAsync();
         nodes[hostName] = host;

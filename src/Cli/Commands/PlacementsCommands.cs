@@ -34,7 +34,7 @@ internal static class PlacementsCommands
         var json = JsonOption();
         var host = new Option<string?>("--host") { Description = "Only placements on this host" };
         var state = new Option<string?>("--state") { Description = "Only placements in this state (pending, committed, releasing, released, failed, lost)" };
-        var limit = new Option<int?>("--limit") { Description = "At most this many (the controller's default: 100, at most 1000)" };
+        var limit = new Option<int?>("--limit") { Description = $"At most this many (the controller's default: {ApiDefaults.PageLimit}, at most {ApiDefaults.MaxPageLimit})" };
         var offset = new Option<int?>("--offset") { Description = "Skip this many first" };
         var command = new Command("ls", "Placements in id order, filtered and paged");
         remote.AddTo(command);

@@ -1,16 +1,17 @@
 using System.CommandLine;
 using System.Globalization;
 using Orchestrator.Cli.Remote;
+using Orchestrator.Protocol.Api;
 
 namespace Orchestrator.Cli.Commands;
 
 /// <summary>
-/// Where the controller is: <c>--server URL</c> (else <c>P2PCTL_SERVER</c>, else http://127.0.0.1:5080),
+/// Where the controller is: <c>--server URL</c> (else <c>P2PCTL_SERVER</c>, else <see cref="ApiDefaults.Url"/>),
 /// <c>--token T</c> (else <c>P2PCTL_TOKEN</c>) for the mutating endpoints, <c>--timeout SECONDS</c>.
 /// </summary>
 internal sealed class RemoteOptions
 {
-    public const string DefaultServer = "http://127.0.0.1:5080";
+    public const string DefaultServer = ApiDefaults.Url;
     public const string ServerVariable = "P2PCTL_SERVER";
     public const string TokenVariable = "P2PCTL_TOKEN";
 

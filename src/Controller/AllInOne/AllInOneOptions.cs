@@ -1,3 +1,5 @@
+using Orchestrator.Hosting;
+
 namespace Orchestrator.Controller.AllInOne;
 
 /// <summary>
@@ -6,6 +8,8 @@ namespace Orchestrator.Controller.AllInOne;
 /// </summary>
 public sealed class AllInOneOptions
 {
+    public const string Section = "Orchestrator:AllInOne";
+
     public const string BundledTopologies = "deploy/topologies";
 
     /// <summary>On for a bare <c>dotnet run</c>; a cluster deployment sets <c>Orchestrator__AllInOne__Enabled=false</c>.</summary>
@@ -15,5 +19,9 @@ public sealed class AllInOneOptions
     public string? Topologies { get; set; }
 
     /// <summary>How often the simulated agents re-register (with every allocation) with the controller.</summary>
-    public TimeSpan RegisterEvery { get; set; } = TimeSpan.FromSeconds(30);
+    public TimeSpan RegisterEvery { get; set; } = ProcessDefaults.RegisterEvery;
+
+    public static string Key(string setting) => $"{Section}:{setting}";
+
+    internal void Validate(SettingsCheck check) => check.Positive(Key(nameof(RegisterEvery)), RegisterEvery);
 }

@@ -1,20 +1,17 @@
 using Orchestrator.Controller.Placement;
 using Orchestrator.Protocol;
 using Orchestrator.Protocol.Api;
-using Orchestrator.Protocol.Controller;
+using Orchestrator.Protocol.Rules;
 
 namespace Orchestrator.Controller.Api;
 
 /// <summary>
 /// Checks the shape of a placement body field by field (presence, ranges, address syntax, names) before the
 /// coordinator checks it against the host; every problem is reported, keyed by its JSON path.
+/// The rules themselves are <see cref="RequestRules"/>'s, shared with the coordinator and the node.
 /// </summary>
 public static class PlacementBodyValidator
 {
-    public const int MaxClients = 64;
-    public const int MaxIdLength = 128;
-    public const int MaxHostLength = 253;
-
     public static Dictionary<string, string[]> Validate(PlacementRequestBody body, string? requestId)
     {
         var errors = new Dictionary<string, List<string>>(StringComparer.Ordinal);
@@ -27,25 +24,17 @@ public static class PlacementBodyValidator
             list.Add(message);
         }
 
-        if (string.IsNullOrWhiteSpace(body.Host))
+        if (RequestRules.HostName(body.Host) is { } hostError)
         {
-            Add("host", "host is required");
+            Add("host", hostError);
         }
-        else if (body.Host.Length > MaxHostLength || body.Host.Any(char.IsControl))
+        if (RequestRules.ClientCount(body.Clients?.Count ?? 0) is { } countError)
         {
-            Add("host", $"host must be at most {MaxHostLength} printable characters");
-        }
-        if (body.Clients is null || body.Clients.Count == 0)
-        {
-            Add("clients", "at least one client device address is required");
-        }
-        else if (body.Clients.Count > MaxClients)
-        {
-            Add("clients", $"at most {MaxClients} clients per placement, got {body.Clients.Count}");
+            Add("clients", countError);
         }
         else
         {
-            for (var i = 0; i < body.Clients.Count; i++)
+            for (var i = 0; i < body.Clients!.Count; i++)
             {
                 if (body.Clients[i] is not { } client)
                 {
@@ -61,9 +50,9 @@ public static class PlacementBodyValidator
         {
             Add("sizeBytes", "sizeBytes is required");
         }
-        else if (body.SizeBytes <= 0)
+        else if (RequestRules.SizeBytes(body.SizeBytes.Value) is { } sizeError)
         {
-            Add("sizeBytes", $"sizeBytes must be positive, got {body.SizeBytes}");
+            Add("sizeBytes", sizeError);
         }
         if (body.Policy is { } policy)
         {
@@ -82,18 +71,17 @@ public static class PlacementBodyValidator
         }
         if (body.Nvmeof is { } nvmeof)
         {
-            ValidateNvmeof(nvmeof, Add);
+            foreach (var (field, message) in RequestRules.Nvmeof(nvmeof))
+            {
+                Add("nvmeof." + field, message);
+            }
         }
-        if (requestId is not null && !IsValidId(requestId))
+        if (requestId is not null && RequestRules.RequestId(requestId) is { } idError)
         {
-            Add("requestId", $"a request id is 1 to {MaxIdLength} characters of letters, digits, '.', '_', ':' and '-'");
+            Add("requestId", idError);
         }
         return errors.ToDictionary(e => e.Key, e => e.Value.ToArray(), StringComparer.Ordinal);
     }
-
-    /// <summary>Request ids become placement ids, path segments and nvmet names: a safe alphabet only.</summary>
-    public static bool IsValidId(string id)
-        => id.Length is > 0 and <= MaxIdLength && id.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or ':' or '-');
 
     /// <summary>A PCI address exactly: the parser tolerates the whitespace sysfs files carry, an API request should not.</summary>
     private static bool IsAddress(string text, out string error)
@@ -106,22 +94,5 @@ public static class PlacementBodyValidator
         var parsed = PciAddress.TryParse(text, out _, out var parseError);
         error = parseError ?? string.Empty;
         return parsed;
-    }
-
-    private static void ValidateNvmeof(NvmeofTarget nvmeof, Action<string, string> add)
-    {
-        // NVMe NQNs are at most 223 bytes (NVMe base spec); configfs directory names must not contain '/'.
-        if (string.IsNullOrWhiteSpace(nvmeof.SubsystemNqn) || nvmeof.SubsystemNqn.Length > 223 || nvmeof.SubsystemNqn.Contains('/') || nvmeof.SubsystemNqn.Any(char.IsControl))
-        {
-            add("nvmeof.subsystemNqn", "a subsystem NQN of 1 to 223 printable characters without '/' is required");
-        }
-        if (nvmeof.NamespaceId <= 0)
-        {
-            add("nvmeof.namespaceId", $"namespaceId must be positive, got {nvmeof.NamespaceId}");
-        }
-        if (nvmeof.PortId is < 0)
-        {
-            add("nvmeof.portId", $"portId must not be negative, got {nvmeof.PortId}");
-        }
     }
 }

@@ -12,9 +12,6 @@ namespace Orchestrator.Controller.Api;
 /// <summary><c>/api/v1/placements</c>: place, explain (dry run), list, show and release buffers (ARCHITECTURE §10).</summary>
 public static class PlacementEndpoints
 {
-    public const int DefaultLimit = 100;
-    public const int MaxLimit = 1000;
-
     public static void Map(RouteGroupBuilder api)
     {
         var placements = api.MapGroup("/placements").WithTags("Placements");
@@ -117,7 +114,7 @@ public static class PlacementEndpoints
             }
         }
         var from = Number(offset, "offset", 0, 0, int.MaxValue, errors);
-        var count = Number(limit, "limit", DefaultLimit, 1, MaxLimit, errors);
+        var count = Number(limit, "limit", ApiDefaults.PageLimit, 1, ApiDefaults.MaxPageLimit, errors);
         if (errors.Count > 0)
         {
             return Problems.Invalid("the query is not valid", errors);

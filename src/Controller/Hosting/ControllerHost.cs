@@ -11,6 +11,7 @@ using Orchestrator.Hosting;
 using Orchestrator.Node.Agent;
 using Orchestrator.Node.Nvmet;
 using Orchestrator.Protocol;
+using Orchestrator.Protocol.Api;
 using Serilog;
 
 namespace Orchestrator.Controller.Hosting;
@@ -30,7 +31,9 @@ public static class ControllerHost
 
     /// <summary>
     /// Builds the controller. Settings come from <paramref name="options"/> when given (tests, benchmarks), otherwise
-    /// from configuration (<c>--switches</c>, environment), read when services start so that test hosts can override them.
+    /// from configuration (<c>--switches</c>, environment), read once the builder is built so that test hosts can
+    /// override them; a bad value throws an <see cref="Microsoft.Extensions.Options.OptionsValidationException"/>
+    /// naming each bad setting (<see cref="ControllerOptions.Validate"/>) and nothing starts.
     /// </summary>
     public static WebApplication Build(string[] args, ControllerOptions? options = null, Action<WebApplicationBuilder>? configure = null)
     {
@@ -40,7 +43,7 @@ public static class ControllerHost
         builder.Services.AddSingleton(sp => options ?? ControllerOptions.From(sp.GetRequiredService<IConfiguration>()));
         if (builder.Configuration[WebHostDefaults.ServerUrlsKey] is null)
         {
-            builder.WebHost.UseUrls(ApiOptions.DefaultUrls);
+            builder.WebHost.UseUrls(ApiDefaults.Url);
         }
         builder.Services.AddSingleton<StartupChecks>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<StartupChecks>());
@@ -66,7 +69,7 @@ public static class ControllerHost
                 {
                     var coordinator = registry.Get<PlacementCoordinator>();
                     // Simulated hosts never touch the machine's nvmet: the applier is off.
-                    var nvmet = new NvmetApplier("/sys/kernel/config", enabled: false);
+                    var nvmet = new NvmetApplier(NvmetApplier.DefaultConfigfsRoot, enabled: false);
                     foreach (var (source, topology) in simulated)
                     {
                         system.ActorOf(HostAgent.Props(topology, source, o.SnapshotEvery, nvmet, coordinator, o.AllInOne.RegisterEvery),
@@ -79,6 +82,8 @@ public static class ControllerHost
         builder.AddRestBridge();
         configure?.Invoke(builder);
         var app = builder.Build();
+        // Before anything starts: the settings as configured (test hosts' overrides included, now that it is built).
+        app.Services.GetRequiredService<ControllerOptions>().Validate();
         app.MapRestBridge();
         return app;
     }

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Orchestrator.Controller.AllInOne;
 using Orchestrator.Controller.Api;
+using Orchestrator.Hosting;
 
 namespace Orchestrator.Controller.Hosting;
 
@@ -11,7 +12,9 @@ namespace Orchestrator.Controller.Hosting;
 /// </summary>
 public sealed class ControllerOptions
 {
-    public string Bind { get; set; } = "127.0.0.1";
+    public const string Section = "Orchestrator:Controller";
+
+    public string Bind { get; set; } = ProcessDefaults.Bind;
 
     /// <summary>The host name other members reach this controller by, when it is not <see cref="Bind"/> (a container binds 0.0.0.0 and advertises its service name).</summary>
     public string? PublicHostname { get; set; }
@@ -23,14 +26,14 @@ public sealed class ControllerOptions
     public List<string> Seeds { get; set; } = [];
 
     /// <summary>Where the default SQLite journal lives (<c>&lt;Data&gt;/controller.db</c>).</summary>
-    public string Data { get; set; } = "data";
+    public string Data { get; set; } = ProcessDefaults.Data;
 
     /// <summary>A SQLite file path (default <c>&lt;Data&gt;/controller.db</c>) or a PostgreSQL connection string (<c>Host=…</c>).</summary>
     public string? Journal { get; set; }
 
-    public int SnapshotEvery { get; set; } = 1000;
+    public int SnapshotEvery { get; set; } = ProcessDefaults.SnapshotEvery;
 
-    /// <summary>How long to wait for a node to allocate or free before the placement fails (503).</summary>
+    /// <summary>How long to wait for a node to allocate or free before the placement fails (503); one node round trip.</summary>
     public TimeSpan NodeTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>Extra HOCON prepended to the configuration (tests tune cluster timings with it; never lower them in production).</summary>
@@ -48,10 +51,33 @@ public sealed class ControllerOptions
     public static ControllerOptions From(IConfiguration configuration)
     {
         var options = new ControllerOptions { AllInOne = new AllInOneOptions() };
-        configuration.GetSection("Orchestrator:Controller").Bind(options);
-        options.Seeds = configuration.GetSection("Orchestrator:Cluster:Seeds").Get<List<string>>() ?? [];
-        configuration.GetSection("Orchestrator:Api").Bind(options.Api);
-        configuration.GetSection("Orchestrator:AllInOne").Bind(options.AllInOne);
+        configuration.GetSection(Section).Bind(options);
+        options.Seeds = configuration.GetSection(ProcessDefaults.SeedsKey).Get<List<string>>() ?? [];
+        configuration.GetSection(ApiOptions.Section).Bind(options.Api);
+        configuration.GetSection(AllInOneOptions.Section).Bind(options.AllInOne);
         return options;
     }
+
+    /// <summary>
+    /// Stops the start on a bad value (<see cref="SettingsCheck"/>: one line per setting, by its configuration key):
+    /// ports, counts, intervals and timeouts, and the REST bridge's ask timeout against the node timeout.
+    /// </summary>
+    public void Validate()
+    {
+        var check = new SettingsCheck()
+            .Port(Key(nameof(Port)), Port)
+            .Positive(Key(nameof(SnapshotEvery)), SnapshotEvery, "events")
+            .Positive(Key(nameof(NodeTimeout)), NodeTimeout);
+        Api.Validate(check);
+        AllInOne.Validate(check);
+        // One placement may take several node round trips (an allocation refused by one provider is retried on the
+        // next, up to three), each up to NodeTimeout: a REST request that gave up sooner would answer 503 for a
+        // placement that then commits. The defaults (20 s against 5 s) leave room for three.
+        check.That(Api.AskTimeout <= TimeSpan.Zero || NodeTimeout <= TimeSpan.Zero || Api.AskTimeout > NodeTimeout,
+            ApiOptions.Key(nameof(ApiOptions.AskTimeout)), Api.AskTimeout,
+            $"expected longer than {Key(nameof(NodeTimeout))} ({SettingsCheck.Show(NodeTimeout)}): a placement may take several node round trips, each up to NodeTimeout");
+        check.ThrowIfAny<ControllerOptions>();
+    }
+
+    public static string Key(string setting) => $"{Section}:{setting}";
 }

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Hosting;
 using Orchestrator.Controller.AllInOne;
 using Orchestrator.Controller.Api;
 using Orchestrator.Node.Agent;
+using Orchestrator.Protocol.Api;
 using Orchestrator.Topology.Model;
 
 namespace Orchestrator.Controller.Hosting;
@@ -23,7 +24,7 @@ public sealed class StartupChecks(ControllerOptions options, IConfiguration conf
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        ApiSecurity.RequireTokenOffLoopback(configuration[WebHostDefaults.ServerUrlsKey] ?? ApiOptions.DefaultUrls, options.Api);
+        ApiSecurity.RequireTokenOffLoopback(configuration[WebHostDefaults.ServerUrlsKey] ?? ApiDefaults.Url, options.Api);
         _ = Simulated;
         return Task.CompletedTask;
     }

@@ -1,5 +1,6 @@
 using Orchestrator.Protocol;
 using Orchestrator.Protocol.Controller;
+using Orchestrator.Protocol.Rules;
 using Orchestrator.Topology.P2p;
 
 namespace Orchestrator.Controller.Placement;
@@ -7,16 +8,34 @@ namespace Orchestrator.Controller.Placement;
 /// <summary>Turns a placement request into a <see cref="PlacementRequest"/> or a specific refusal naming the field and value.</summary>
 public static class RequestValidation
 {
+    /// <summary>
+    /// A <see cref="PlaceBuffer"/> as it arrives, possibly straight over remoting without the REST edge: its request
+    /// id and NVMe-oF target by <see cref="RequestRules"/>, then everything <see cref="Validate(HostState?, string, IReadOnlyList{string}?, long, Protocol.Controller.PlacementPolicy?, out PlacementRequest?)"/> checks.
+    /// </summary>
+    public static PlacementRejected? Validate(HostState? host, PlaceBuffer place, out PlacementRequest? request)
+    {
+        request = null;
+        if (RequestRules.RequestId(place.RequestId) is { } idError)
+        {
+            return Invalid(idError);
+        }
+        if (place.Nvmeof is { } nvmeof && RequestRules.Nvmeof(nvmeof).Select(p => p.Message).FirstOrDefault() is { } nvmeofError)
+        {
+            return Invalid($"nvmeof: {nvmeofError}");
+        }
+        return Validate(host, place.Host, place.Clients, place.SizeBytes, place.Policy, out request);
+    }
+
     public static PlacementRejected? Validate(HostState? host, string hostName, IReadOnlyList<string>? clients, long sizeBytes, Protocol.Controller.PlacementPolicy? policy, out PlacementRequest? request)
     {
         request = null;
-        if (sizeBytes <= 0)
+        if (RequestRules.SizeBytes(sizeBytes) is { } sizeError)
         {
-            return Invalid($"sizeBytes {sizeBytes} is not positive");
+            return Invalid(sizeError);
         }
-        if (clients is null || clients.Count == 0)
+        if (RequestRules.ClientCount(clients?.Count ?? 0) is { } countError)
         {
-            return Invalid("clients: at least one client device is needed");
+            return Invalid(countError);
         }
         var mode = ParseMode(policy?.Mode);
         if (mode is null)
@@ -42,7 +61,7 @@ public static class RequestValidation
             pinned = p;
         }
         var addresses = new List<PciAddress>();
-        foreach (var c in clients)
+        foreach (var c in clients!)
         {
             if (!PciAddress.TryParse(c, out var a, out var error))
             {

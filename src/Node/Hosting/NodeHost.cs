@@ -21,10 +21,15 @@ public static class NodeHost
     public const string SystemName = ProcessAkka.SystemName;
     public const string AgentName = "host-agent";
 
-    /// <summary>Builds the host; discovery errors surface here as a <see cref="TopologyException"/> naming the input.</summary>
+    /// <summary>
+    /// Builds the host. A bad setting throws an <see cref="Microsoft.Extensions.Options.OptionsValidationException"/>
+    /// naming each (<see cref="NodeOptions.Validate"/>) before anything is read or started; discovery errors surface
+    /// here as a <see cref="TopologyException"/> naming the input.
+    /// </summary>
     public static IHost Build(NodeOptions options, Action<HostApplicationBuilder>? configure = null)
     {
-        var source = new TopologySource(options.Topology is null ? options.SysfsRoot ?? "/" : null, options.Topology, options.Host);
+        options.Validate();
+        var source = new TopologySource(options.Topology is null ? options.SysfsRoot : null, options.Topology, options.Host);
         var topology = source.Discover();
         var host = topology.Host;
         var builder = Host.CreateApplicationBuilder();
@@ -32,7 +37,7 @@ public static class NodeHost
         builder.Services.AddSingleton(topology);
         builder.Services.AddAkka(SystemName, akka =>
         {
-            akka.WithOrchestratorDefaults(options.Bind, options.Port, options.Journal, Path.Combine("data", $"node-{host}.db"), options.ExtraHocon, options.PublicHostname);
+            akka.WithOrchestratorDefaults(options.Bind, options.Port, options.Journal, Path.Combine(ProcessDefaults.Data, $"node-{host}.db"), options.ExtraHocon, options.PublicHostname);
             var clustered = options.Seeds.Count > 0;
             if (clustered)
             {

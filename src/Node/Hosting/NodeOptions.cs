@@ -1,3 +1,7 @@
+using Orchestrator.Hosting;
+using Orchestrator.Node.Nvmet;
+using Orchestrator.Protocol.Rules;
+
 namespace Orchestrator.Node.Hosting;
 
 /// <summary>
@@ -6,27 +10,29 @@ namespace Orchestrator.Node.Hosting;
 /// </summary>
 public sealed class NodeOptions
 {
+    public const string Section = "Orchestrator:Node";
+
     /// <summary>Host name; default: the topology's (sysfs: the machine's name; topology file: its <c>host</c>).</summary>
     public string? Host { get; set; }
 
-    /// <summary>The sysfs root to discover from (default <c>/</c>).</summary>
-    public string? SysfsRoot { get; set; }
+    /// <summary>The sysfs root to discover from (unless <see cref="Topology"/> is set).</summary>
+    public string SysfsRoot { get; set; } = "/";
 
     /// <summary>A topology file to simulate a host from, instead of sysfs.</summary>
     public string? Topology { get; set; }
 
-    /// <summary>A SQLite file path (default <c>data/node-&lt;host&gt;.db</c>) or a PostgreSQL connection string (<c>Host=…</c>).</summary>
+    /// <summary>A SQLite file path (default <c>node-&lt;host&gt;.db</c> in <see cref="ProcessDefaults.Data"/>) or a PostgreSQL connection string (<c>Host=…</c>).</summary>
     public string? Journal { get; set; }
 
     public bool NvmetApply { get; set; }
 
-    public string ConfigfsRoot { get; set; } = "/sys/kernel/config";
+    public string ConfigfsRoot { get; set; } = NvmetApplier.DefaultConfigfsRoot;
 
     /// <summary>Snapshot a pool every N journaled events.</summary>
-    public int SnapshotEvery { get; set; } = 1000;
+    public int SnapshotEvery { get; set; } = ProcessDefaults.SnapshotEvery;
 
     /// <summary>Address to bind Akka remoting to.</summary>
-    public string Bind { get; set; } = "127.0.0.1";
+    public string Bind { get; set; } = ProcessDefaults.Bind;
 
     /// <summary>The host name other members reach this node by, when it is not <see cref="Bind"/> (a container binds 0.0.0.0 and advertises its service name).</summary>
     public string? PublicHostname { get; set; }
@@ -38,8 +44,22 @@ public sealed class NodeOptions
     public List<string> Seeds { get; set; } = [];
 
     /// <summary>How often the agent re-registers with the controller (carrying every allocation, for reconciliation).</summary>
-    public TimeSpan RegisterEvery { get; set; } = TimeSpan.FromSeconds(30);
+    public TimeSpan RegisterEvery { get; set; } = ProcessDefaults.RegisterEvery;
 
     /// <summary>Extra HOCON prepended to the configuration (tests tune cluster timings with it).</summary>
     public string? ExtraHocon { get; set; }
+
+    public static string Key(string setting) => $"{Section}:{setting}";
+
+    /// <summary>Stops the start on a bad value (<see cref="SettingsCheck"/>: one line per setting, by its configuration key).</summary>
+    public void Validate()
+    {
+        var check = new SettingsCheck()
+            .Port(Key(nameof(Port)), Port, zeroPicksFree: true)
+            .Positive(Key(nameof(SnapshotEvery)), SnapshotEvery, "events")
+            .Positive(Key(nameof(RegisterEvery)), RegisterEvery)
+            // The rule the controller applies to a placement's host: a host it could never be asked to place on is no use.
+            .Rule(Key(nameof(Host)), Host is null ? null : RequestRules.HostName(Host));
+        check.ThrowIfAny<NodeOptions>();
+    }
 }

@@ -1,5 +1,6 @@
 using Orchestrator.Protocol;
 using Orchestrator.Protocol.Node;
+using Orchestrator.Protocol.Rules;
 
 namespace Orchestrator.Node.Nvmet;
 
@@ -10,6 +11,9 @@ namespace Orchestrator.Node.Nvmet;
 /// </summary>
 public sealed class NvmetApplier(string configfsRoot, bool enabled)
 {
+    /// <summary>Where Linux mounts configfs.</summary>
+    public const string DefaultConfigfsRoot = "/sys/kernel/config";
+
     public string Root { get; } = configfsRoot;
 
     public bool Enabled { get; } = enabled;
@@ -31,13 +35,10 @@ public sealed class NvmetApplier(string configfsRoot, bool enabled)
         {
             return new NvmetResult(allocationId, NvmetOutcome.Disabled, "applying to nvmet is switched off on this node");
         }
-        if (string.IsNullOrWhiteSpace(nqn) || nqn.Contains('/', StringComparison.Ordinal) || nqn is "." or ".." || nqn.Length > 223)
+        // The same rules as the controller's, again here: nothing reaches configfs that they refuse, whoever sent it.
+        if ((RequestRules.SubsystemNqn(nqn) ?? RequestRules.NamespaceId(namespaceId)) is { } invalid)
         {
-            return new NvmetResult(allocationId, NvmetOutcome.Error, $"'{nqn}' is not an NVMe qualified name");
-        }
-        if (namespaceId <= 0)
-        {
-            return new NvmetResult(allocationId, NvmetOutcome.Error, $"namespace id {namespaceId} is not positive");
+            return new NvmetResult(allocationId, NvmetOutcome.Error, invalid);
         }
         var subsystem = Path.Combine(Root, "nvmet", "subsystems", nqn);
         if (!Directory.Exists(subsystem))

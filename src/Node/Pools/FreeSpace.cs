@@ -463,22 +463,6 @@ internal sealed class FreeSpace
         return found != None;
     }
 
-    public bool TryGet(long start, out long size)
-    {
-        var t = root;
-        while (t != None)
-        {
-            if (nodes[t].Offset == start)
-            {
-                size = nodes[t].Length;
-                return true;
-            }
-            t = start < nodes[t].Offset ? nodes[t].Left : nodes[t].Right;
-        }
-        size = 0;
-        return false;
-    }
-
     public static bool Fits(long start, long size, long need, long align, out long alignedStart)
     {
         alignedStart = (start + align - 1) / align * align;

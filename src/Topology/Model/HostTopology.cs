@@ -10,7 +10,6 @@ namespace Orchestrator.Topology.Model;
 public sealed class HostTopology
 {
     private readonly Dictionary<PciAddress, int> indexByAddress;
-    private readonly Dictionary<PciBus, HostBridge> bridgesByRoot;
 
     private HostTopology(
         string host,
@@ -29,7 +28,6 @@ public sealed class HostTopology
         {
             indexByAddress[functions[i].Address] = i;
         }
-        bridgesByRoot = hostBridges.ToDictionary(b => b.Root);
     }
 
     public string Host { get; }
@@ -64,8 +62,6 @@ public sealed class HostTopology
         }
         return f;
     }
-
-    public HostBridge HostBridgeOf(PciFunction function) => bridgesByRoot[TopOf(function).Address.BusId];
 
     public IEnumerable<PciFunction> ChildrenOf(PciAddress? parent) => Functions.Where(f => f.Parent == parent);
 

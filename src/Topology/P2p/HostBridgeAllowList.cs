@@ -74,20 +74,6 @@ public sealed class HostBridgeAllowList
         return (HostBridgeJudgement.NotListed, null);
     }
 
-    /// <summary>
-    /// Linux <c>host_bridge_whitelist</c>: one host bridge must be listed; two must both be listed without the
-    /// same-host-bridge flag.
-    /// </summary>
-    public bool Allows(HostBridge a, HostBridge b)
-    {
-        var ja = Judge(a).Judgement;
-        if (a.Root == b.Root)
-        {
-            return ja is HostBridgeJudgement.Allowed or HostBridgeJudgement.SameHostBridgeOnly;
-        }
-        return ja == HostBridgeJudgement.Allowed && Judge(b).Judgement == HostBridgeJudgement.Allowed;
-    }
-
     private static List<AllowListEntry> BuildKernelEntries()
     {
         const int intel = 0x8086;

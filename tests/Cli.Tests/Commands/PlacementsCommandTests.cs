@@ -106,6 +106,9 @@ public sealed class PlacementsCommandTests(ControllerFixture controller) : IClas
         var invalid = OneLine.Failure(controller.Run("placements", "place", "--host", "storage-01", "--client", "zz", "--client", Nic, "--size", "1MiB", "--request-id", "bad-1"), 1);
         Assert.StartsWith("p2pctl: 400 The request is not valid: the placement request has invalid fields (clients[0]: ", invalid, StringComparison.Ordinal);
 
+        var nqn = OneLine.Failure(controller.Run("placements", "place", "--host", "storage-01", "--client", Nic, "--size", "1MiB", "--nqn", "..", "--nsid", "1", "--request-id", "bad-nqn"), 1);
+        Assert.StartsWith("p2pctl: 400 The request is not valid: the placement request has invalid fields (nvmeof.subsystemNqn: subsystemNqn '..' is not an NVMe qualified name", nqn, StringComparison.Ordinal);
+
         var limit = OneLine.Failure(controller.Run("placements", "ls", "--limit", "0"), 1);
         Assert.Contains("limit: '0' is not a whole number from 1 to 1000", limit, StringComparison.Ordinal);
 
@@ -127,7 +130,7 @@ public sealed class PlacementsCommandTests(ControllerFixture controller) : IClas
         Assert.Equal(2, controller.Run("placements", "place", "--host", "storage-01", "--client", Nic, "--size", "12XB").ExitCode);
         Assert.Equal(2, controller.Run("placements", "place", "--host", "storage-01", "--client", Nic, "--size", "0").ExitCode);
         Assert.Equal(2, controller.Run("placements", "place", "--host", "storage-01", "--client", Nic).ExitCode);
-        Assert.Contains("--nqn and --nsid", OneLine.Failure(controller.Run("placements", "place", "--host", "storage-01", "--client", Nic, "--size", "1M", "--nqn", "nqn.x"), 2), StringComparison.Ordinal);
+        Assert.Contains("--nqn and --nsid", OneLine.Failure(controller.Run("placements", "place", "--host", "storage-01", "--client", Nic, "--size", "1M", "--nqn", "nqn.2014-08.org.example:t"), 2), StringComparison.Ordinal);
         Assert.Equal(2, controller.Run("placements", "frobnicate").ExitCode);
     }
 }

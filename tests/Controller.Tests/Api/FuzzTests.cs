@@ -22,7 +22,7 @@ public sealed class FuzzTests(ControllerApp app) : IClassFixture<ControllerApp>
 
     private static readonly JsonNode?[] WrongTypes = [JsonValue.Create(true), JsonValue.Create(1.5), JsonValue.Create("x"), new JsonArray(1, 2), new JsonObject { ["a"] = 1 }, null];
 
-    private static readonly string[] BadNumbers = ["1e30", "99999999999999999999", "-1", "0", "-9223372036854775808", "1.5", "\"1048576\"", "0x100", "NaN", "-0.0"];
+    private static readonly string[] BadNumbers = ["1e30", "99999999999999999999", "-1", "0", "-9223372036854775808", "9223372036854775807", "1099511627777", "1.5", "\"1048576\"", "0x100", "NaN", "-0.0"];
 
     private readonly HttpClient client = app.CreateClient();
 
@@ -80,13 +80,13 @@ public sealed class FuzzTests(ControllerApp app) : IClassFixture<ControllerApp>
                 Pick(random, ["{\"provider\":", "{\"provider\":7}", "{\"provider\":\"nvme0\"}", "{\"provider\":\"0000:03:00.0\"}", "{\"other\":1}", "[1]", "{\"provider\":\"0000:99:00.0\"}"])),
             _ => (HttpMethod.Post, "/api/v1/placements", "application/json", Mutate(random, body =>
             {
-                // Well-formed but impossible: unknown host or device, a size no pool holds, a bad policy. (Only for
-                // placing: explaining "nothing fits" is a 200 answer.)
+                // Well-formed but impossible: unknown host or device, a size within the rules (at most 1 TiB) that no
+                // pool holds, a bad policy. (Only for placing: explaining "nothing fits" is a 200 answer.)
                 switch (random.Next(4))
                 {
                     case 0: body["host"] = "no-such-host-" + random.Next(100).ToString(CultureInfo.InvariantCulture); break;
                     case 1: body["clients"] = new JsonArray("0000:0" + random.Next(10).ToString(CultureInfo.InvariantCulture) + ":1f.7"); break;
-                    case 2: body["sizeBytes"] = long.MaxValue - random.Next(1000); break;
+                    case 2: body["sizeBytes"] = (1L << 40) - random.Next(1000); break;
                     default: body["policy"] = new JsonObject { ["mode"] = Pick(random, ["fast", "KERNEL2", ""]), ["maxLevel"] = Pick(random, ["LOCAL", "7", ""]) }; break;
                 }
             })),

@@ -149,6 +149,26 @@ public sealed class PlacementEndpointTests(ControllerApp app) : IClassFixture<Co
     }
 
     [Fact]
+    public async Task Names_that_path_normalisation_or_the_node_would_refuse_are_400_before_anything_is_placed()
+    {
+        var before = await client.GetFromJsonAsync<PlacementPage>("/api/v1/placements", app.Json);
+
+        var nqn = await ApiAssert.Problem(await Place(NicAndDrive with { Nvmeof = new NvmeofTarget("..", 1, null), RequestId = "nqn-dots" }), HttpStatusCode.BadRequest, "invalid-request");
+        Assert.StartsWith("subsystemNqn '..' is not an NVMe qualified name", Assert.Single(ApiAssert.FieldErrors(nqn, "nvmeof.subsystemNqn")), StringComparison.Ordinal);
+
+        var bodyId = await ApiAssert.Problem(await Place(NicAndDrive with { RequestId = ".." }), HttpStatusCode.BadRequest, "invalid-request");
+        Assert.StartsWith("requestId '..' is not a request id", Assert.Single(ApiAssert.FieldErrors(bodyId, "requestId")), StringComparison.Ordinal);
+        var headerId = await ApiAssert.Problem(await Place(NicAndDrive, key: "."), HttpStatusCode.BadRequest, "invalid-request");
+        Assert.StartsWith("requestId '.' is not a request id", Assert.Single(ApiAssert.FieldErrors(headerId, "requestId")), StringComparison.Ordinal);
+
+        var tooBig = await ApiAssert.Problem(await Place(NicAndDrive with { SizeBytes = (1L << 40) + 1, RequestId = "too-big" }), HttpStatusCode.BadRequest, "invalid-request");
+        Assert.Contains("1 TiB", Assert.Single(ApiAssert.FieldErrors(tooBig, "sizeBytes")), StringComparison.Ordinal);
+
+        var after = await client.GetFromJsonAsync<PlacementPage>("/api/v1/placements", app.Json);
+        Assert.Equal(before!.Total, after!.Total);
+    }
+
+    [Fact]
     public async Task Lists_page_and_filter()
     {
         for (var i = 0; i < 5; i++)

@@ -21,6 +21,7 @@ public sealed class JournalOutageTests
             Port = FreePorts.Next(),
             Data = data.Path,
             Journal = journal,
+            NodeTimeout = TimeSpan.FromSeconds(1),
             Api = new Orchestrator.Controller.Api.ApiOptions { AskTimeout = TimeSpan.FromSeconds(2) },
         });
         try

@@ -55,13 +55,29 @@ public sealed class NvmetApplierTests : IDisposable
     }
 
     [Theory]
-    [InlineData("../../etc", 1, "'../../etc' is not an NVMe qualified name")]
-    [InlineData(Nqn, 0, "namespace id 0 is not positive")]
+    [InlineData("../../etc", 1, "subsystemNqn '../../etc' is not an NVMe qualified name")]
+    [InlineData("..", 1, "subsystemNqn '..' is not an NVMe qualified name")]
+    [InlineData(Nqn, 0, "namespaceId 0 is not positive")]
     public void Bad_identities_are_errors_naming_the_value(string nqn, int nsid, string message)
     {
         var result = new NvmetApplier(configfs.Path, enabled: true).Apply(new ApplyNvmet("p1", "0000:04:00.0", nqn, nsid));
         Assert.Equal(NvmetOutcome.Error, result.Outcome);
         Assert.Contains(message, result.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_subsystem_whose_name_is_not_an_nqn_is_refused_before_configfs_is_touched()
+    {
+        // The kernel would let an administrator create subsystems/testnqn; the shared rules refuse to name it.
+        var ns = configfs.Combine("nvmet", "subsystems", "testnqn", "namespaces", "1");
+        Directory.CreateDirectory(ns);
+        File.WriteAllText(Path.Combine(ns, "enable"), "0\n");
+        File.WriteAllText(Path.Combine(ns, "p2pmem"), "0\n");
+
+        var result = new NvmetApplier(configfs.Path, enabled: true).Apply(new ApplyNvmet("p1", "0000:04:00.0", "testnqn", 1));
+        Assert.Equal(NvmetOutcome.Error, result.Outcome);
+        Assert.StartsWith("subsystemNqn 'testnqn' is not an NVMe qualified name", result.Message, StringComparison.Ordinal);
+        Assert.Equal("0\n", File.ReadAllText(Path.Combine(ns, "p2pmem")));
     }
 
     [Fact]

@@ -26,14 +26,12 @@ public static class PlacementAdmission
 
     public static Admission Admit(HostState? host, PlaceBuffer m, Random random, bool journaledFor = false)
     {
-        if (host is null && journaledFor)
+        if (RequestValidation.Validate(host, m, out var request) is { } invalid)
         {
-            return new Admission.Refused(new PlacementRejected(PlacementErrorKind.Unavailable,
-                $"host '{m.Host}' has not registered with this controller yet (it has journaled placements: the controller restarted or moved); retry shortly", null));
-        }
-        if (RequestValidation.Validate(host, m.Host, m.Clients, m.SizeBytes, m.Policy, out var request) is { } invalid)
-        {
-            return new Admission.Refused(invalid);
+            return new Admission.Refused(invalid.Kind == PlacementErrorKind.UnknownHost && journaledFor
+                ? new PlacementRejected(PlacementErrorKind.Unavailable,
+                    $"host '{m.Host}' has not registered with this controller yet (it has journaled placements: the controller restarted or moved); retry shortly", null)
+                : invalid);
         }
         if (host!.Status != HostStatus.Up)
         {
