@@ -88,7 +88,7 @@ public sealed class CoordinatorInputTests(ITestOutputHelper output)
         var topology = TopologyDocumentMapper.ToDocument(TopologyFile.Read(TestCluster.Topology(HostA)), withDiagnostics: false);
         var pools = new[] { "0000:04:00.0", "0000:05:00.0", "0000:06:00.0" }
             .Select(p => new PoolStatus(p, 64 * MiB, 64 * MiB, 64 * MiB, 0, 0, 64 * MiB, 64 * MiB, true, false, [])).ToList();
-        cluster.Coordinator.Tell(new RegisterHost(HostA, topology, pools, DateTime.UtcNow.Ticks), silentNode.Ref);
+        cluster.Coordinator.Tell(new RegisterHost(HostA, topology, pools, DateTime.UtcNow.Ticks, "silent-node"), silentNode.Ref);
         silentNode.ExpectMsg<HostRegistered>(TimeSpan.FromSeconds(10));
 
         var reply = cluster.Ask(new PlaceBuffer("silent-1", HostA, ["0000:03:00.0"], MiB));
@@ -102,6 +102,15 @@ public sealed class CoordinatorInputTests(ITestOutputHelper output)
 
         var failed = Assert.IsType<PlacementFound>(await cluster.Ask(new GetPlacement("silent-1"))).Placement;
         Assert.Equal(PlacementState.Failed, failed.State);
+        Assert.True(failed.Retryable);
         Assert.IsType<HostList>(await cluster.Ask(new GetHosts()));  // still running
+
+        // A 503 is a passing state: the same request id again is carried out (not 409), and succeeds once the node answers.
+        var retry = cluster.Ask(new PlaceBuffer("silent-1", HostA, ["0000:03:00.0"], MiB));
+        var again = silentNode.ExpectMsg<AllocateBuffer>(TimeSpan.FromSeconds(10));
+        silentNode.Reply(new BufferGranted(HostA, again.Provider, "silent-1", 0, MiB, AlreadyHeld: false,
+            new PoolSummary(again.Provider, 2, 64 * MiB, 63 * MiB, 63 * MiB, 0, 1, 64 * MiB, 64 * MiB, true, false)));
+        var accepted = Assert.IsType<PlacementAccepted>(await retry);
+        Assert.Equal((PlacementState.Committed, 0L), (accepted.Placement.State, accepted.Placement.Offset));
     }
 }

@@ -102,12 +102,16 @@ internal sealed class TestCluster : IAsyncDisposable
         controllers.RemoveAt(index);
     }
 
-    public async Task StartNodeAsync(string hostName, string? configfsRoot = null)
+    /// <param name="hostName">The host (its sample topology file).</param>
+    /// <param name="configfsRoot">Where nvmet is applied; null: not applied.</param>
+    /// <param name="name">The node's name in this cluster and its journal's (default: the host name); another name for
+    /// the same host is a second agent claiming it, with books (and a node identity) of its own.</param>
+    public async Task StartNodeAsync(string hostName, string? configfsRoot = null, string? name = null)
     {
         var host = NodeHost.Build(new NodeOptions
         {
             Topology = Topology(hostName),
-            Journal = await Journals.GetAsync(hostName),
+            Journal = await Journals.GetAsync(name ?? hostName),
             Port = 0,
             Seeds = [Seed],
             RegisterEvery = TimeSpan.FromSeconds(1),
@@ -116,7 +120,7 @@ internal sealed class TestCluster : IAsyncDisposable
             ConfigfsRoot = configfsRoot ?? NvmetApplier.DefaultConfigfsRoot,
         });
         await host.StartAsync();
-        nodes[hostName] = host;
+        nodes[name ?? hostName] = host;
     }
 
     public async Task StopNodeAsync(string hostName)

@@ -15,6 +15,7 @@ public sealed class ApiMetrics
     private readonly Gauge poolCapacity;
     private readonly Gauge poolAvailable;
     private readonly Gauge poolAllocations;
+    private readonly Gauge refusedRegistrations;
 
     public ApiMetrics()
     {
@@ -25,6 +26,7 @@ public sealed class ApiMetrics
         poolCapacity = factory.CreateGauge("p2p_pool_capacity_bytes", "p2pmem pool size", "host", "provider");
         poolAvailable = factory.CreateGauge("p2p_pool_available_bytes", "p2pmem pool bytes not allocated (controller view)", "host", "provider");
         poolAllocations = factory.CreateGauge("p2p_pool_allocations", "Buffers allocated in the pool (controller view)", "host", "provider");
+        refusedRegistrations = factory.CreateGauge("p2p_host_registrations_refused", "Host registrations the coordinator refused since it started (another node identity for an up host, a forged incarnation, no identity)");
         Decisions = factory.CreateCounter("p2p_placement_requests_total", "Placement requests by operation and outcome", "operation", "outcome");
         Latency = factory.CreateHistogram("p2p_placement_request_seconds", "Time to answer a placement request, by operation", new HistogramConfiguration
         {
@@ -60,6 +62,7 @@ public sealed class ApiMetrics
             Set(poolCapacity, stats.Pools.Select(p => (new[] { p.Host, p.Provider }, (double)p.CapacityBytes)), []);
             Set(poolAvailable, stats.Pools.Select(p => (new[] { p.Host, p.Provider }, (double)p.AvailableBytes)), []);
             Set(poolAllocations, stats.Pools.Select(p => (new[] { p.Host, p.Provider }, (double)p.AllocationCount)), []);
+            refusedRegistrations.Set(stats.RefusedRegistrations);
         });
     }
 

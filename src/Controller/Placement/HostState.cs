@@ -32,4 +32,7 @@ public sealed class HostState
     public bool Drained { get; set; }
 
     public HashSet<string> DrainedProviders { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>The last registration of this host name refused because another node identity sent it, with when and from where.</summary>
+    public string? Conflict { get; set; }
 }

@@ -30,6 +30,9 @@ public sealed class HostAgent : ReceiveActor, IWithTimers
     private readonly long incarnation = DateTime.UtcNow.Ticks;
     private HostTopology topology;
     private bool registered;
+    private IActorRef? identityKeeper;
+    private string? identity;
+    private string? refusal;
 
     /// <param name="initial">The topology discovered at start.</param>
     /// <param name="source">Where a rescan reads the topology again.</param>
@@ -61,9 +64,10 @@ public sealed class HostAgent : ReceiveActor, IWithTimers
         {
             if (!registered)
             {
-                log.Info("host {0}: registered with the controller", Host);
+                log.Info("host {0}: registered with the controller (node identity {1})", Host, identity);
             }
             registered = true;
+            refusal = null;
         });
         Receive<Akka.Cluster.ClusterEvent.ReachableMember>(m =>
         {
@@ -81,6 +85,20 @@ public sealed class HostAgent : ReceiveActor, IWithTimers
         });
         Receive<ReleaseNvmet>(m => Sender.Tell(nvmet.Release(m)));
         Receive<PoolDown>(m => down[m.Provider] = m.Reason);
+        Receive<NodeIdentityKnown>(m =>
+        {
+            identity = m.Identity;
+            Self.Tell(RegisterNow.Instance);
+        });
+        Receive<HostRegistrationRefused>(m =>
+        {
+            if (m.Reason != refusal)
+            {
+                log.Error("host {0}: the controller refused our registration: {1}", Host, m.Reason);
+            }
+            refusal = m.Reason;
+        });
+        Receive<Status.Failure>(f => log.Warning("host {0}: {1}", Host, f.Cause.Message));
         Receive<PoolUp>(m =>
         {
             if (down.Remove(m.Provider) && coordinator is not null)
@@ -184,10 +202,19 @@ public sealed class HostAgent : ReceiveActor, IWithTimers
     /// <summary>Sends the controller our topology and every pool with its allocations (it reconciles against them).</summary>
     private void Register()
     {
+        if (identity is null)
+        {
+            // The identity comes from the journal; registration waits for it (the periodic timer asks again).
+            identityKeeper ??= Context.ActorOf(NodeIdentityActor.SupervisedProps(Host), "identity");
+            identityKeeper.Ask<NodeIdentityKnown>(GetNodeIdentity.Instance, TimeSpan.FromSeconds(30))
+                .PipeTo(Self, failure: e => new Status.Failure(new TimeoutException($"the node's identity is not readable from its journal yet: {e.Message}")));
+            return;
+        }
+        var node = identity;
         var document = TopologyDocumentMapper.ToDocument(topology, withDiagnostics: true);
         var host = Host;
         var started = incarnation;
-        PoolStatuses().PipeTo(coordinator!, Self, statuses => new RegisterHost(host, document, statuses, started));
+        PoolStatuses().PipeTo(coordinator!, Self, statuses => new RegisterHost(host, document, statuses, started, node));
     }
 
     private void Snapshot()

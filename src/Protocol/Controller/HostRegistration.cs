@@ -5,15 +5,21 @@ namespace Orchestrator.Protocol.Controller;
 
 /// <summary>
 /// A node agent introduces its host to the controller: topology and every pool with its allocations (§7.1, §7.3).
-/// <see cref="Incarnation"/> (the agent's start time, in ticks) lets the controller ignore a registration from an
-/// older incarnation that arrives after the newer one.
+/// <see cref="Identity"/> is the node's persistent identity (kept in its journal, so it survives restarts and
+/// belongs to the books it reports): while a host is up, a registration of the same host name from another identity
+/// is refused. <see cref="Incarnation"/> (the agent's start time, in ticks) lets the controller ignore a registration
+/// from an older incarnation of the same node that arrives after the newer one.
 /// </summary>
 [Manifest("controller.register-host.v1")]
-public sealed record RegisterHost(string Host, TopologyDocument Topology, IReadOnlyList<PoolStatus> Pools, long Incarnation) : IProtocolMessage;
+public sealed record RegisterHost(string Host, TopologyDocument Topology, IReadOnlyList<PoolStatus> Pools, long Incarnation, string Identity = "") : IProtocolMessage;
 
 /// <summary>The controller took the registration; reconciliation of the host's allocations has started.</summary>
 [Manifest("controller.host-registered.v1")]
 public sealed record HostRegistered(string Host) : IProtocolMessage;
+
+/// <summary>The controller refused the registration, and why (another node holds the host name, a forged incarnation, no identity).</summary>
+[Manifest("controller.host-registration-refused.v1")]
+public sealed record HostRegistrationRefused(string Host, string Reason) : IProtocolMessage;
 
 /// <summary>How the controller sees a host.</summary>
 public enum HostStatus

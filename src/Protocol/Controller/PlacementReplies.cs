@@ -73,10 +73,13 @@ public sealed record PlacementFound(PlacementView Placement) : IProtocolMessage;
 public sealed record PlacementList(IReadOnlyList<PlacementView> Placements, int Total = 0) : IProtocolMessage;
 
 /// <summary>
-/// One host as the controller sees it; <see cref="Member"/> is the cluster address its agent registered from;
-/// <see cref="Pools"/>: each pool's figures as the node last reported them (<c>GET /hosts/{host}/pools</c> asks the node afresh, with allocations).
+/// One host as the controller sees it; <see cref="Member"/> is the cluster address its agent registered from, and
+/// <see cref="Identity"/> the node's persistent identity; <see cref="Pools"/>: each pool's figures as the node last
+/// reported them (<c>GET /hosts/{host}/pools</c> asks the node afresh, with allocations); <see cref="Conflict"/>: the
+/// last registration of this host name refused because another node identity sent it.
 /// </summary>
-public sealed record HostView(string Host, HostStatus Status, string Member, string? CpuVendor, int? CpuFamily, bool Drained, IReadOnlyList<string> DrainedProviders, IReadOnlyList<Node.PoolSummary> Pools);
+public sealed record HostView(string Host, HostStatus Status, string Member, string? CpuVendor, int? CpuFamily, bool Drained, IReadOnlyList<string> DrainedProviders,
+    IReadOnlyList<Node.PoolSummary> Pools, string? Identity = null, string? Conflict = null);
 
 [Manifest("controller.host-list.v1")]
 public sealed record HostList(IReadOnlyList<HostView> Hosts) : IProtocolMessage;

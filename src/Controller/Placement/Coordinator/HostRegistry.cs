@@ -15,9 +15,12 @@ public sealed class HostRegistry<TAgent>
 {
     private readonly Dictionary<string, Entry> hosts = new(StringComparer.Ordinal);
 
-    public sealed record Entry(HostState State, TAgent Agent, string Member, long Incarnation);
+    public sealed record Entry(HostState State, TAgent Agent, string Member, long Incarnation, string Identity);
 
     public int Count => hosts.Count;
+
+    /// <summary>Registrations refused since this coordinator started (another node identity, a forged incarnation, no identity).</summary>
+    public int Refused { get; private set; }
 
     /// <summary>Every host, in name order.</summary>
     public IEnumerable<Entry> All => hosts.Values.OrderBy(h => h.State.Host, StringComparer.Ordinal);
@@ -25,15 +28,31 @@ public sealed class HostRegistry<TAgent>
     public Entry? Find(string host) => hosts.GetValueOrDefault(host);
 
     /// <summary>
-    /// Records a registration: the new entry, or why not. A registration from an older incarnation than the one we
-    /// have (a late message of an agent that restarted since) is stale. For the same incarnation, a pool's newer
-    /// figures already received (a grant that crossed the registration) are kept; for any incarnation, bytes still
-    /// in flight stay counted until their answers arrive.
+    /// Records a registration: the new entry, or why not. A host is held by one node identity: while the host is up,
+    /// a registration of its name from another identity is refused (and recorded on the host), so an impostor or a
+    /// misconfigured second agent never changes its placements; a host that is down may be taken by a new identity
+    /// (a reinstalled node). From the same identity, an older incarnation than the one we have (a late message of an
+    /// agent that restarted since) is stale, and an incarnation in the future is refused (it would lock the real
+    /// agent out). For the same incarnation, a pool's newer figures already received (a grant that crossed the
+    /// registration) are kept; for any incarnation, bytes still in flight stay counted until their answers arrive.
     /// </summary>
-    public (Entry? Entry, string? Refusal) Register(RegisterHost m, TAgent agent, string member, Func<string, string?, bool> isDrained)
+    public (Entry? Entry, string? Refusal) Register(RegisterHost m, TAgent agent, string member, Func<string, string?, bool> isDrained, DateTime now)
     {
         var known = Find(m.Host);
-        if (known is not null && known.Incarnation > m.Incarnation)
+        if (string.IsNullOrWhiteSpace(m.Identity))
+        {
+            return Refuse($"host {m.Host}: refusing a registration from {member} that carries no node identity");
+        }
+        if (m.Incarnation > now.Ticks + TimeSpan.TicksPerHour)
+        {
+            return Refuse($"host {m.Host}: refusing a registration from {member} whose incarnation {m.Incarnation} lies more than an hour ahead of this controller's clock");
+        }
+        if (known is not null && known.Identity != m.Identity && known.State.Status == HostStatus.Up)
+        {
+            known.State.Conflict = $"{now:u}: refused a registration from node identity {m.Identity} at {member}: the host is up and held by node identity {known.Identity} at {known.Member}";
+            return Refuse($"host {m.Host}: {known.State.Conflict}");
+        }
+        if (known is not null && known.Identity == m.Identity && known.Incarnation > m.Incarnation)
         {
             return (null, $"host {m.Host}: ignoring a registration from an older incarnation at {member}");
         }
@@ -46,7 +65,7 @@ public sealed class HostRegistry<TAgent>
         {
             return (null, $"host {m.Host} sent a topology we cannot read: {e.Message}");
         }
-        var state = new HostState(topology, m.Pools.Select(p => p.ToSummary())) { Drained = isDrained(topology.Host, null) };
+        var state = new HostState(topology, m.Pools.Select(p => p.ToSummary())) { Drained = isDrained(topology.Host, null), Conflict = known?.State.Conflict };
         foreach (var provider in state.Pools.Keys.Where(p => isDrained(topology.Host, p)))
         {
             state.DrainedProviders.Add(provider);
@@ -58,14 +77,20 @@ public sealed class HostRegistry<TAgent>
                 if (known.State.Pools.TryGetValue(provider, out var old))
                 {
                     view.Reserve(old.InFlightBytes);
-                    if (known.Incarnation == m.Incarnation)
+                    if (known.Incarnation == m.Incarnation && known.Identity == m.Identity)
                     {
                         view.Take(old.Reported);
                     }
                 }
             }
         }
-        return (hosts[topology.Host] = new Entry(state, agent, member, m.Incarnation), null);
+        return (hosts[topology.Host] = new Entry(state, agent, member, m.Incarnation, m.Identity), null);
+    }
+
+    private (Entry?, string?) Refuse(string reason)
+    {
+        Refused++;
+        return (null, reason);
     }
 
     /// <summary>The host when it is registered and up, else the refusal to answer (unknown: 404, not up: 503).</summary>

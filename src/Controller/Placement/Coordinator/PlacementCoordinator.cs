@@ -107,9 +107,13 @@ public sealed class PlacementCoordinator : ReceivePersistentActor
     private void Register(RegisterHost m)
     {
         var member = Sender.Path.Address.HasGlobalScope ? Sender.Path.Address : Cluster.Get(Context.System).SelfAddress;
-        if (hosts.Register(m, Sender, member.ToString(), book.IsDrained) is (null, var refusal))
+        if (hosts.Register(m, Sender, member.ToString(), book.IsDrained, DateTime.UtcNow) is (null, var refusal))
         {
             log.Warning(refusal);
+            if (!refusal!.Contains("older incarnation", StringComparison.Ordinal))
+            {
+                Sender.Tell(new HostRegistrationRefused(m.Host, refusal));
+            }
             return;
         }
         log.Info("host {0} registered: {1} pools, {2} buffers held", m.Host, m.Pools.Count, m.Pools.Sum(p => p.AllocationCount));

@@ -33,7 +33,7 @@ public static class PlacementQueries
         var hostCounts = hosts.All.GroupBy(h => h.State.Status).Select(g => new StateCount(g.Key.ToString(), g.Count()));
         var pools = hosts.All.SelectMany(h => h.State.Pools.Values.Select(p => p.Reported)
             .Select(p => new PoolGauge(h.State.Host, p.Provider, p.CapacityBytes, p.AvailableBytes, p.AllocationCount)));
-        return new ControllerStats([.. placements], [.. hostCounts], [.. pools]);
+        return new ControllerStats([.. placements], [.. hostCounts], [.. pools], hosts.Refused);
     }
 
     public static PlacementRejected UnknownHost(string host) => new(PlacementErrorKind.UnknownHost, $"unknown host '{host}'", null);
@@ -44,5 +44,5 @@ public static class PlacementQueries
         where TAgent : class
         => new(h.State.Host, h.State.Status, h.Member, h.State.Topology.Cpu.Vendor, h.State.Topology.Cpu.Family,
             h.State.Drained, h.State.DrainedProviders.Order(StringComparer.Ordinal).ToList(),
-            h.State.Pools.Values.Select(p => p.Reported).OrderBy(p => p.Provider, StringComparer.Ordinal).ToList());
+            h.State.Pools.Values.Select(p => p.Reported).OrderBy(p => p.Provider, StringComparer.Ordinal).ToList(), h.Identity, h.State.Conflict);
 }
