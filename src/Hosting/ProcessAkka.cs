@@ -60,6 +60,17 @@ public static class ProcessAkka
         command.ExecuteNonQuery();
     }
 
+    /// <summary>Where a journal is, for an operator's eyes: the SQLite file, or the PostgreSQL server and database (never the password).</summary>
+    public static string DescribeJournal(string? journal, string defaultSqlitePath)
+    {
+        if (journal is not null && journal.Contains("Host=", StringComparison.OrdinalIgnoreCase))
+        {
+            var parts = new Npgsql.NpgsqlConnectionStringBuilder(journal);
+            return $"PostgreSQL {parts.Host}:{parts.Port}/{parts.Database}";
+        }
+        return $"SQLite {Path.GetFullPath(journal ?? defaultSqlitePath)}";
+    }
+
     /// <summary>A PostgreSQL connection string (<c>Host=…</c>) as given, or a SQLite file (created with its folder).</summary>
     public static (string ConnectionString, string Provider) Journal(string? journal, string defaultSqlitePath)
     {

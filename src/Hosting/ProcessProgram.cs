@@ -9,6 +9,14 @@ namespace Orchestrator.Hosting;
 /// <summary>The shared shape of a process's Main: console logging, configuration from appsettings, environment and switches, run until stopped.</summary>
 public static class ProcessProgram
 {
+    private static int refusal;
+
+    /// <summary>
+    /// A part of the process found it must not run (a safety refusal) and stopped it: the process exits with this code
+    /// instead of 0 once the host has stopped. Tests run several hosts in one process and never read it.
+    /// </summary>
+    public static void ExitWith(int code) => Interlocked.Exchange(ref refusal, code);
+
     /// <summary>Runs <paramref name="build"/>'s host; known startup errors become a fatal log line and an exit code.</summary>
     public static async Task<int> RunAsync(string[] args, IDictionary<string, string> switches, Func<IConfiguration, IHost> build, Func<Exception, (string Message, int ExitCode)?>? knownError = null)
     {
@@ -23,7 +31,7 @@ public static class ProcessProgram
         {
             using var host = build(configuration);
             await host.RunAsync();
-            return 0;
+            return Volatile.Read(ref refusal);
         }
         catch (OptionsValidationException e)
         {

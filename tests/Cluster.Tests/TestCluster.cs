@@ -67,13 +67,16 @@ internal sealed class TestCluster : IAsyncDisposable
 
     public static int FreePort() => FreePorts.Next();
 
-    public async Task StartControllerAsync(int? port = null, IReadOnlyList<string>? seeds = null)
+    /// <param name="port">Akka remoting port (default: the first controller's).</param>
+    /// <param name="seeds">Seed nodes (default: the first controller).</param>
+    /// <param name="journal">The journal's name: controllers of one cluster share one (a SQLite file or a PostgreSQL database).</param>
+    public async Task StartControllerAsync(int? port = null, IReadOnlyList<string>? seeds = null, string journal = "controller")
     {
         var host = ControllerHost.Build(["--urls", "http://127.0.0.1:0"], new ControllerOptions
         {
             Port = port ?? ControllerPort,
             Seeds = [.. seeds ?? [Seed]],
-            Journal = await Journals.GetAsync("controller"),
+            Journal = await Journals.GetAsync(journal),
             NodeTimeout = TimeSpan.FromSeconds(3),
             SnapshotEvery = 25,
             ExtraHocon = FastCluster,

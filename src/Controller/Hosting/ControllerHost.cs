@@ -63,6 +63,7 @@ public static class ControllerHost
                 PlacementCoordinator.SupervisedProps(new CoordinatorSettings(o.NodeTimeout, o.SnapshotEvery)),
                 new ClusterSingletonOptions { Role = ClusterNames.ControllerRole },
                 createProxyToo: true);
+            akka.WithActors((system, _) => system.ActorOf(JournalSharingGuard.Props(ProcessAkka.DescribeJournal(o.Journal, o.DefaultJournalPath)), JournalSharingGuard.Name));
             if (simulated.Count > 0)
             {
                 akka.WithActors((system, registry) =>
