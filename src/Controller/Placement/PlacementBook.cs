@@ -15,6 +15,7 @@ public sealed class PlacementBook(int keepFinished = PlacementBook.DefaultKeepFi
     private readonly Dictionary<string, Entry> placements = new(StringComparer.Ordinal);
     private readonly Queue<string> finished = new();
     private readonly Dictionary<string, DrainChanged> drains = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> identities = new(StringComparer.Ordinal);
 
     private sealed record Entry(PlacementRequested Request, PlacementState State, long? Offset, long? Length, string? Reason, bool Retryable = false);
 
@@ -27,6 +28,9 @@ public sealed class PlacementBook(int keepFinished = PlacementBook.DefaultKeepFi
     public PlacementRequested? RequestOf(string placementId) => placements.TryGetValue(placementId, out var e) ? e.Request : null;
 
     public IEnumerable<PlacementView> All => placements.Values.Select(View);
+
+    /// <summary>The node identity the host's placements are journaled under, or null for a host never identified.</summary>
+    public string? IdentityOf(string host) => identities.GetValueOrDefault(host);
 
     /// <summary>Whether any placement names this host: a host we have journaled for, though it has not registered (yet).</summary>
     public bool Knows(string host) => placements.Values.Any(e => e.Request.Host == host);
@@ -61,17 +65,26 @@ public sealed class PlacementBook(int keepFinished = PlacementBook.DefaultKeepFi
             case DrainChanged d:
                 drains[DrainKey(d.Host, d.Provider)] = d;
                 break;
+            case HostIdentified h:
+                identities[h.Host] = h.Identity;
+                break;
         }
     }
 
     public CoordinatorSnapshot Snapshot()
-        => new(placements.Values.Select(View).ToList(), placements.Values.Select(e => e.Request).ToList(), drains.Values.ToList());
+        => new(placements.Values.Select(View).ToList(), placements.Values.Select(e => e.Request).ToList(), drains.Values.ToList(),
+            identities.Select(i => new HostIdentified(i.Key, i.Value)).ToList());
 
     public void Restore(CoordinatorSnapshot snapshot)
     {
         placements.Clear();
         drains.Clear();
         finished.Clear();
+        identities.Clear();
+        foreach (var h in snapshot.Hosts ?? [])
+        {
+            identities[h.Host] = h.Identity;
+        }
         var requests = snapshot.Requests.ToDictionary(r => r.PlacementId, StringComparer.Ordinal);
         foreach (var view in snapshot.Placements)
         {

@@ -30,4 +30,12 @@ public sealed record DrainChanged(string Host, string? Provider, bool Drained) :
 
 /// <summary>The coordinator's whole state.</summary>
 [Manifest("placement.coordinator-snapshot.v1")]
-public sealed record CoordinatorSnapshot(IReadOnlyList<PlacementView> Placements, IReadOnlyList<PlacementRequested> Requests, IReadOnlyList<DrainChanged> Drains) : IProtocolMessage;
+public sealed record CoordinatorSnapshot(IReadOnlyList<PlacementView> Placements, IReadOnlyList<PlacementRequested> Requests, IReadOnlyList<DrainChanged> Drains,
+    IReadOnlyList<HostIdentified>? Hosts = null) : IProtocolMessage;
+
+/// <summary>
+/// The node identity the coordinator accepted for a host: its placements are journaled under it. A node that comes
+/// back under another identity while placements are live lost or replaced its journal, and is refused.
+/// </summary>
+[Manifest("placement.host-identified.v1")]
+public sealed record HostIdentified(string Host, string Identity) : IPlacementEvent;

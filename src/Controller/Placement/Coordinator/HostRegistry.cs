@@ -87,6 +87,16 @@ public sealed class HostRegistry<TAgent>
         return (hosts[topology.Host] = new Entry(state, agent, member, m.Incarnation, m.Identity), null);
     }
 
+    /// <summary>Counts a registration refused for a reason decided elsewhere (a host journaled under another node identity).</summary>
+    public void NoteRefused(string host, string reason)
+    {
+        Refused++;
+        if (Find(host) is { } known)
+        {
+            known.State.Conflict = reason;
+        }
+    }
+
     private (Entry?, string?) Refuse(string reason)
     {
         Refused++;

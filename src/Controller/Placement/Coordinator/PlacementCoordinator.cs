@@ -107,6 +107,13 @@ public sealed class PlacementCoordinator : ReceivePersistentActor
     private void Register(RegisterHost m)
     {
         var member = Sender.Path.Address.HasGlobalScope ? Sender.Path.Address : Cluster.Get(Context.System).SelfAddress;
+        if (Reconciler.IdentityRefusal(m, book) is { } lostJournal)
+        {
+            log.Error(lostJournal);
+            hosts.NoteRefused(m.Host, lostJournal);
+            Sender.Tell(new HostRegistrationRefused(m.Host, lostJournal));
+            return;
+        }
         if (hosts.Register(m, Sender, member.ToString(), book.IsDrained, DateTime.UtcNow) is (null, var refusal))
         {
             log.Warning(refusal);
@@ -117,6 +124,10 @@ public sealed class PlacementCoordinator : ReceivePersistentActor
             return;
         }
         log.Info("host {0} registered: {1} pools, {2} buffers held", m.Host, m.Pools.Count, m.Pools.Sum(p => p.AllocationCount));
+        if (book.IdentityOf(m.Host) != m.Identity)
+        {
+            PersistAsync(new HostIdentified(m.Host, m.Identity), Apply);
+        }
         var plan = Reconciler.Plan(m.Host, m.Pools, book, flights.Contains);
         foreach (var free in plan.Frees)
         {

@@ -70,6 +70,25 @@ public static class Reconciler
         return new ReconcilePlan(events, frees, suspects);
     }
 
+    /// <summary>
+    /// Why a registration must be refused although no other node holds the host now: it comes under another node
+    /// identity than the one the host's live placements were journaled under. The node's journal was replaced,
+    /// emptied or lost, so its pools would read empty: the placements would be marked lost and their bytes handed
+    /// out again while NVMe-oF targets may still use them. Null when the registration may go on.
+    /// </summary>
+    public static string? IdentityRefusal(RegisterHost m, PlacementBook book)
+    {
+        if (book.IdentityOf(m.Host) is not { } recorded || recorded == m.Identity)
+        {
+            return null;
+        }
+        var live = book.OnHost(m.Host).Count(p => p.State is PlacementState.Pending or PlacementState.Committed or PlacementState.Releasing);
+        return live == 0 ? null
+            : $"host {m.Host}: refusing a registration under node identity {m.Identity}: {live} live placements are journaled for this host under node identity "
+              + $"{recorded}, so this node's journal was replaced, emptied or lost (its pools would read empty and those buffers be handed out again). "
+              + "Restore the node's journal (with its identity) from a backup; nothing was changed";
+    }
+
     private static HashSet<string> Readable(IEnumerable<PoolStatus> pools)
         => pools.Where(p => p.Unavailable is null).Select(p => p.Provider).ToHashSet(StringComparer.Ordinal);
 

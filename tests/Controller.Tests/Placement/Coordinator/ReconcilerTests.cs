@@ -113,4 +113,26 @@ public sealed class ReconcilerTests
 
     private static PoolStatus Pool(string provider, IReadOnlyList<AllocationRecord> allocations)
         => new(provider, 1 << 20, 1 << 20, 1 << 20, 0, allocations.Count, 1 << 20, 1 << 20, true, false, allocations);
+
+    [Theory]
+    [InlineData("first registration of a host: taken", null, "node-1", PlacementState.Committed, false)]
+    [InlineData("the identity its placements are journaled under: taken", "node-1", "node-1", PlacementState.Committed, false)]
+    [InlineData("another identity while placements are live: refused", "node-1", "node-2", PlacementState.Committed, true)]
+    [InlineData("another identity while a placement is pending: refused", "node-1", "node-2", PlacementState.Pending, true)]
+    [InlineData("another identity, nothing live any more: taken", "node-1", "node-2", PlacementState.Released, false)]
+    public void A_host_back_under_another_identity_with_live_placements_is_refused(string name, string? recorded, string identity, PlacementState state, bool refused)
+    {
+        var book = Book(state);
+        if (recorded is not null)
+        {
+            book.Apply(new HostIdentified(Host, recorded));
+        }
+        var registration = new RegisterHost(Host, new Protocol.Topology.TopologyDocument { Host = Host }, [], 1, identity);
+        var refusal = Reconciler.IdentityRefusal(registration, book);
+        Assert.True(refused == (refusal is not null), $"{name}: {refusal}");
+        if (refusal is not null)
+        {
+            Assert.Contains("journal was replaced, emptied or lost", refusal, StringComparison.Ordinal);
+        }
+    }
 }
