@@ -20,7 +20,9 @@ public static class ProcessAkka
     /// <paramref name="publicHostname"/> is the name other members reach this one by when it differs from the bind
     /// address (a container binds 0.0.0.0 and advertises its service name); null: the bind address.
     /// </summary>
-    public static AkkaConfigurationBuilder WithOrchestratorDefaults(this AkkaConfigurationBuilder akka, string bind, int port, string? journal, string defaultSqlitePath, string? extraHocon, string? publicHostname = null)
+    /// <remarks>A SQLite journal is checked first (<see cref="JournalCheck"/>); <paramref name="journalOwner"/>: the host whose books it must hold (a node), or null.</remarks>
+    public static AkkaConfigurationBuilder WithOrchestratorDefaults(this AkkaConfigurationBuilder akka, string bind, int port, string? journal, string defaultSqlitePath, string? extraHocon,
+        string? publicHostname = null, string? journalOwner = null)
     {
         if (extraHocon is not null)
         {
@@ -36,6 +38,7 @@ public static class ProcessAkka
         var (connection, provider) = Journal(journal, defaultSqlitePath);
         if (provider == ProviderName.SQLiteMS)
         {
+            JournalCheck.Sqlite(new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(connection).DataSource, journalOwner);
             UseWriteAheadLog(connection);
             // SQLite has one writer at a time: concurrent journal writers only queue on its lock (P6 measured 109 → 154/s).
             akka.AddHocon("akka.persistence.journal.sql.parallelism = 1", HoconAddMode.Prepend);

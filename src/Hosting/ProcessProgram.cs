@@ -47,6 +47,11 @@ public static class ProcessProgram
             Log.Fatal("bad setting: {Message}", e.InnerException.Message);
             return 2;
         }
+        catch (Exception e) when ((e as JournalDamagedException ?? e.InnerException as JournalDamagedException) is { } damaged)
+        {
+            Log.Fatal("{Message}", damaged.Message);
+            return 1;
+        }
         catch (Exception e) when (knownError?.Invoke(e) is { } known)
         {
             Log.Fatal("{Message}", known.Message);
