@@ -196,6 +196,36 @@ public sealed class ComposeClusterTests(ITestOutputHelper output)
         });
     }
 
+    [SkippableFact]
+    public async Task Both_controllers_killed_and_restarted_find_the_nodes_again_without_touching_them()
+    {
+        await using var cluster = await ComposeCluster.StartAsync(output);
+        await cluster.Guard(async () =>
+        {
+            await WaitForHostsUpAsync(cluster, "controller-1");
+            var acknowledged = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var host in Hosts.Keys)
+            {
+                var (status, accepted, body) = await cluster.PlaceAsync("controller-1", $"before-{host}", Body(host, 2 * MiB));
+                Assert.True(status == HttpStatusCode.Created, body);
+                acknowledged.Add(accepted!.Placement.PlacementId);
+            }
+
+            cluster.Kill("controller-1");
+            cluster.Kill("controller-2");
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            await cluster.RestartAsync("controller-1");
+            await cluster.RestartAsync("controller-2");
+            // The nodes were never restarted: the controllers joined their cluster and they registered again.
+            await WaitForHostsUpAsync(cluster, "controller-1");
+            output.WriteLine($"every host up on the restarted controllers {clock.Elapsed.TotalSeconds:0.0} s after they were started again");
+            var (again, _, text) = await cluster.PlaceAsync("controller-2", "after-restart", Body("storage-01", MiB));
+            Assert.True(again == HttpStatusCode.Created, text);
+            acknowledged.Add("after-restart");
+            await AssertConsistentAsync(cluster, "controller-1", acknowledged);
+        });
+    }
+
     /// <summary>
     /// Waits until reconciliation has settled on every host (nothing pending or releasing, every live placement held by
     /// its node at the same extent, nothing held without a live placement), then checks that every acknowledged
