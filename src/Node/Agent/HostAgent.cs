@@ -231,11 +231,21 @@ public sealed class HostAgent : ReceiveActor, IWithTimers
     /// </summary>
     private Task<List<PoolStatus>> PoolStatuses()
     {
-        var asks = pools.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => down.TryGetValue(p.Key, out var reason)
+        var asks = pools.Select(p => down.TryGetValue(p.Key, out var reason)
             ? Task.FromResult(PoolStatus.CannotReport(p.Key, reason))
             : AskStatus(p.Key, p.Value)).ToList();
-        return Task.WhenAll(asks).ContinueWith(t => t.Result.ToList(), TaskScheduler.Default);
+        // A function whose p2pmem attributes cannot be read has no pool yet (no capacity to open one with), but its
+        // journal may hold books: it is reported as unreadable, never left out as if it had nothing.
+        asks.AddRange(Unreadable().Where(u => !pools.ContainsKey(u.Provider)).Select(u => Task.FromResult(PoolStatus.CannotReport(u.Provider, u.Reason))));
+        return Task.WhenAll(asks).ContinueWith(t => t.Result.OrderBy(s => s.Provider, StringComparer.Ordinal).ToList(), TaskScheduler.Default);
     }
+
+    /// <summary>Functions of the tree whose <c>p2pmem</c> attributes the last discovery could not read, with the first reason.</summary>
+    private IEnumerable<(string Provider, string Reason)> Unreadable()
+        => topology.Functions.Where(f => f.P2pMem is null)
+            .Select(f => (Provider: f.Address.ToString(), Diagnostic: topology.Diagnostics.FirstOrDefault(d => d.Source.Contains($"/{f.Address}/p2pmem/", StringComparison.Ordinal))))
+            .Where(x => x.Diagnostic is not null)
+            .Select(x => (x.Provider, $"its p2pmem attributes cannot be read ({x.Diagnostic!.Source}: {x.Diagnostic.Message}); rescan once they read well"));
 
     private static async Task<PoolStatus> AskStatus(string provider, IActorRef pool)
     {

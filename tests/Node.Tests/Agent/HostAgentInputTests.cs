@@ -106,4 +106,34 @@ public sealed class HostAgentInputTests : IDisposable
         Assert.Equal(2, pool.AllocationCount);
         await node.Allocate(ProviderB, "still-works", 4096);
     }
+
+    [Fact]
+    public async Task A_provider_unreadable_at_start_is_reported_unavailable_and_its_books_return_when_it_reads_well()
+    {
+        var root = temp.Combine("host");
+        SysfsTreeWriter.Write(TopologyFile.Read(SampleTopology), root, realSymlinks: true);
+        var available = Path.Combine(root, "sys", "devices", "pci0000:00", "0000:00:01.0", "0000:01:00.0", "0000:02:01.0", ProviderA, "p2pmem", "available");
+        var options = new NodeOptions { SysfsRoot = root, Host = "storage-01", Journal = temp.Combine("n.db") };
+        BufferGranted held;
+        await using (var node = await RunningNode.StartAsync(options))
+        {
+            held = await node.Allocate(ProviderA, "held", 8L << 20);
+        }
+
+        var good = File.ReadAllText(available);
+        File.WriteAllText(available, "garbage\n");
+        await using (var node = await RunningNode.StartAsync(options))
+        {
+            var pool = (await node.Snapshot()).Pools.Single(p => p.Provider == ProviderA);
+            Assert.Contains("cannot be read", pool.Unavailable, StringComparison.Ordinal);
+            Assert.Contains(available, pool.Unavailable, StringComparison.Ordinal);
+            Assert.Empty(pool.Allocations);  // unknown, and said so: not an empty pool
+
+            File.WriteAllText(available, good);
+            Assert.Null(Assert.IsType<RescanCompleted>(await node.Ask(new Rescan())).Error);
+            var back = (await node.Snapshot()).Pools.Single(p => p.Provider == ProviderA);
+            Assert.Null(back.Unavailable);
+            Assert.Equal((held.Offset, held.Length), (back.Allocations.Single().Offset, back.Allocations.Single().Length));
+        }
+    }
 }
