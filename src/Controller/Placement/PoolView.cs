@@ -11,6 +11,9 @@ namespace Orchestrator.Controller.Placement;
 /// </summary>
 public sealed class PoolView(PoolSummary reported)
 {
+    // The node refused for the pool's unavailability: so until its next report, whatever revision that has.
+    private string? refusedUnavailable;
+
     public PoolSummary Reported { get; private set; } = reported;
 
     /// <summary>Bytes (in whole granules) of allocations sent to the node and not yet answered.</summary>
@@ -28,14 +31,15 @@ public sealed class PoolView(PoolSummary reported)
             return false;
         }
         Reported = summary;
+        refusedUnavailable = null;
         return true;
     }
 
     /// <summary>The node's reason why the pool cannot be used now, or null.</summary>
-    public string? Unavailable => Reported.Unavailable;
+    public string? Unavailable => refusedUnavailable ?? Reported.Unavailable;
 
-    /// <summary>The node refused for the pool's unavailability: the view says so until the node reports it again.</summary>
-    public void MarkUnavailable(string reason) => Reported = Reported with { Unavailable = reason };
+    /// <summary>The node refused for the pool's unavailability: the view says so until the node reports the pool again.</summary>
+    public void MarkUnavailable(string reason) => refusedUnavailable = reason;
 
     public void Reserve(long bytes) => InFlightBytes += bytes;
 

@@ -32,6 +32,9 @@ internal sealed class TestJournals(string kind, string folder) : IAsyncDisposabl
         return database.ConnectionString;
     }
 
+    /// <summary>The PostgreSQL database behind a journal name (after <see cref="GetAsync"/>), for fault injection.</summary>
+    public PostgresDatabase Database(string name) => Kind == Postgres ? databases[name] : throw new InvalidOperationException($"journal {name} is not on PostgreSQL");
+
     /// <summary>An open connection to the journal's store, to look at its tables (<c>journal</c>, <c>snapshot</c>).</summary>
     public async Task<DbConnection> OpenAsync(string name)
     {

@@ -77,7 +77,8 @@ public sealed class HostRegistry<TAgent>
                 if (known.State.Pools.TryGetValue(provider, out var old))
                 {
                     view.Reserve(old.InFlightBytes);
-                    if (known.Incarnation == m.Incarnation && known.Identity == m.Identity)
+                    // Only strictly newer figures: the registration's own are as fresh as any of the same revision.
+                    if (known.Incarnation == m.Incarnation && known.Identity == m.Identity && old.Reported.Revision > view.Reported.Revision)
                     {
                         view.Take(old.Reported);
                     }
