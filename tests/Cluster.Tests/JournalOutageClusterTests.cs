@@ -67,9 +67,10 @@ public sealed class JournalOutageClusterTests(ITestOutputHelper output)
 
         // Settled: every pool back (each restarts on its own backoff), then node and controller agree.
         var settle = Stopwatch.StartNew();
-        while ((await (await cluster.AgentOf(HostA)).Ask<Protocol.Node.HostSnapshot>(new Protocol.Node.GetHostSnapshot(), TestCluster.AskTimeout)).Pools.Any(p => p.Unavailable is not null))
+        while ((await (await cluster.AgentOf(HostA)).Ask<Protocol.Node.HostSnapshot>(new Protocol.Node.GetHostSnapshot(), TestCluster.AskTimeout)).Pools
+            .Where(p => p.Unavailable is not null).Select(p => $"{p.Provider}: {p.Unavailable}").ToList() is { Count: > 0 } unavailable)
         {
-            Assert.True(settle.Elapsed < TimeSpan.FromSeconds(30), "a pool did not come back within 30 s");
+            Assert.True(settle.Elapsed < TimeSpan.FromSeconds(60), $"pools did not come back within 60 s: {string.Join("; ", unavailable)}");
             await Task.Delay(200);
         }
         output.WriteLine($"every pool back {back.Elapsed.TotalSeconds:0.0} s after the journal came back");

@@ -257,6 +257,10 @@ public sealed class HostAgent : ReceiveActor, IWithTimers
         {
             return PoolStatus.CannotReport(provider, "it did not answer within 10 s");
         }
+        catch (Exception e)
+        {
+            return PoolStatus.CannotReport(provider, $"it answered with an error ({e.Message})");
+        }
     }
 
     private void ToPool(string provider, string allocationId, Action<IActorRef> forward)

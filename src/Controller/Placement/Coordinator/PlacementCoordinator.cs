@@ -25,18 +25,14 @@ public sealed class PlacementCoordinator : ReceivePersistentActor
     private readonly CoordinatorSettings settings;
     private readonly ILoggingAdapter log = Context.GetLogger();
     private readonly Random random = new();
+    private readonly NodeLink nodes;
     private int eventsSinceSnapshot;
-
-    private sealed record AllocationOutcome(string PlacementId, int Attempt, object Reply);
-
-    private sealed record ReleaseOutcome(string PlacementId, object Reply);
-
-    private sealed record VerifyLost(string Host, IReadOnlyList<string> Suspects, HostSnapshot? Fresh);
 
     public PlacementCoordinator(CoordinatorSettings settings)
     {
         this.settings = settings;
         book = new PlacementBook(settings.KeepFinished);
+        nodes = new NodeLink(hosts, Self, settings.NodeTimeout);
         Recover<SnapshotOffer>(offer => book.Restore((CoordinatorSnapshot)offer.Snapshot));
         Recover<IPlacementEvent>(book.Apply);
         Recover<RecoveryCompleted>(_ => log.Info("placement coordinator recovered {0} placements", book.Count));
@@ -52,11 +48,11 @@ public sealed class PlacementCoordinator : ReceivePersistentActor
         Command<GetHostPools>(HostPools);
         Command<GetControllerStats>(_ => Sender.Tell(PlacementQueries.Stats(book, hosts)));
         Command<SetDrain>(Drain);
-        Command<AllocationOutcome>(OnAllocation);
-        Command<ReleaseOutcome>(OnRelease);
+        Command<NodeLink.Allocated>(OnAllocation);
+        Command<NodeLink.Freed>(OnRelease);
         Command<BufferReleased>(OnUnsolicitedRelease);
         Command<BufferRefused>(m => hosts.TakeReport(m.Host, m.Pool));
-        Command<VerifyLost>(OnVerifyLost);
+        Command<NodeLink.Snapshotted>(OnVerifyLost);
         Command<NvmetResult>(r => log.Log(r.Outcome is NvmetOutcome.Applied or NvmetOutcome.Disabled ? LogLevel.InfoLevel : LogLevel.WarningLevel,
             "placement {0}: nvmet {1}: {2}", [r.AllocationId, r.Outcome, r.Message]));
         Command<ClusterEvent.UnreachableMember>(m => SetStatus(m.Member.Address, HostStatus.Unreachable));
@@ -132,7 +128,7 @@ public sealed class PlacementCoordinator : ReceivePersistentActor
         foreach (var free in plan.Frees)
         {
             log.Info("host {0}: freeing buffer {1} on {2}", m.Host, free.AllocationId, free.Provider);
-            Sender.Tell(free, Self);
+            nodes.Tell(m.Host, free);
         }
         if (plan.Events.Count > 0)
         {
@@ -141,14 +137,13 @@ public sealed class PlacementCoordinator : ReceivePersistentActor
         }
         if (plan.Suspects.Count > 0)
         {
-            Sender.Ask<HostSnapshot>(new GetHostSnapshot(), settings.NodeTimeout)
-                .PipeTo(Self, success: s => new VerifyLost(m.Host, plan.Suspects, s), failure: _ => new VerifyLost(m.Host, [], null));
+            nodes.Snapshot(m.Host, plan.Suspects);
         }
         Sender.Tell(new HostRegistered(m.Host));
         Wake(m.Host);
     }
 
-    private void OnVerifyLost(VerifyLost m)
+    private void OnVerifyLost(NodeLink.Snapshotted m)
     {
         var lost = m.Fresh is null ? [] : Reconciler.ConfirmLost(m.Host, m.Suspects, m.Fresh, book, flights.Contains);
         if (lost.Count > 0)
@@ -209,20 +204,13 @@ public sealed class PlacementCoordinator : ReceivePersistentActor
 
     private void SendAllocate(PlacementRequested e, InFlightTable<IActorRef>.Flight flight)
     {
-        var attempt = ++flight.Attempt;
-        if (hosts.Find(e.Host) is not { } entry)
-        {
-            Self.Tell(new AllocationOutcome(e.PlacementId, attempt, new Status.Failure(new InvalidOperationException($"host {e.Host} is gone"))));
-            return;
-        }
         var bytes = PlacementDecider.Granules(e.SizeBytes);
         hosts.Reserve(e.Host, e.Provider, bytes);
         flight.Reserved = (e.Provider, bytes);
-        entry.Agent.Ask<object>(new AllocateBuffer(e.Provider, e.PlacementId, e.SizeBytes), settings.NodeTimeout)
-            .PipeTo(Self, success: reply => new AllocationOutcome(e.PlacementId, attempt, reply), failure: ex => new AllocationOutcome(e.PlacementId, attempt, new Status.Failure(ex)));
+        nodes.Allocate(e.Host, new AllocateBuffer(e.Provider, e.PlacementId, e.SizeBytes), ++flight.Attempt);
     }
 
-    private void OnAllocation(AllocationOutcome outcome)
+    private void OnAllocation(NodeLink.Allocated outcome)
     {
         if (flights.Find(outcome.PlacementId) is not { } flight || flight.Attempt != outcome.Attempt)
         {
@@ -244,7 +232,7 @@ public sealed class PlacementCoordinator : ReceivePersistentActor
                     if (request.Nvmeof is { } target)
                     {
                         // The node reports the outcome (applied, busy, missing, disabled); the buffer stands either way.
-                        hosts.Find(request.Host)?.Agent.Tell(new ApplyNvmet(request.PlacementId, request.Provider, target.SubsystemNqn, target.NamespaceId), Self);
+                        nodes.Tell(request.Host, new ApplyNvmet(request.PlacementId, request.Provider, target.SubsystemNqn, target.NamespaceId));
                     }
                     Finish(outcome.PlacementId, new PlacementAccepted(book.Find(outcome.PlacementId)!, Existing: false, flight.Explanation));
                 });
@@ -264,7 +252,7 @@ public sealed class PlacementCoordinator : ReceivePersistentActor
                 break;
             default:
                 // No answer in time: the node may still allocate late, so ask it to free; reconciliation catches what this misses.
-                hosts.Find(request.Host)?.Agent.Tell(new FreeBuffer(request.Provider, request.PlacementId), Self);
+                nodes.Tell(request.Host, new FreeBuffer(request.Provider, request.PlacementId));
                 var why = outcome.Reply is Status.Failure failure ? failure.Cause.Message : $"unexpected reply {outcome.Reply.GetType().Name}";
                 Fail(outcome.PlacementId, PlacementErrorKind.Unavailable, $"host '{request.Host}' did not answer: {why}", flight.Explanation);
                 break;
@@ -351,18 +339,9 @@ public sealed class PlacementCoordinator : ReceivePersistentActor
         }
     }
 
-    private void SendFree(PlacementView placement)
-    {
-        if (hosts.Find(placement.Host) is not { } entry)
-        {
-            Self.Tell(new ReleaseOutcome(placement.PlacementId, new Status.Failure(new InvalidOperationException($"host {placement.Host} has not registered"))));
-            return;
-        }
-        entry.Agent.Ask<object>(new FreeBuffer(placement.Provider, placement.PlacementId), settings.NodeTimeout)
-            .PipeTo(Self, success: reply => new ReleaseOutcome(placement.PlacementId, reply), failure: ex => new ReleaseOutcome(placement.PlacementId, new Status.Failure(ex)));
-    }
+    private void SendFree(PlacementView placement) => nodes.Free(placement.Host, new FreeBuffer(placement.Provider, placement.PlacementId));
 
-    private void OnRelease(ReleaseOutcome outcome)
+    private void OnRelease(NodeLink.Freed outcome)
     {
         var placement = book.Find(outcome.PlacementId)!;
         if (outcome.Reply is not BufferReleased released)
@@ -383,7 +362,7 @@ public sealed class PlacementCoordinator : ReceivePersistentActor
             Apply(e);
             if (placement.Nvmeof is { } target)
             {
-                hosts.Find(placement.Host)?.Agent.Tell(new ReleaseNvmet(placement.PlacementId, target.SubsystemNqn, target.NamespaceId), Self);
+                nodes.Tell(placement.Host, new ReleaseNvmet(placement.PlacementId, target.SubsystemNqn, target.NamespaceId));
             }
             Finish(outcome.PlacementId, new PlacementFound(book.Find(outcome.PlacementId)!));
         });
