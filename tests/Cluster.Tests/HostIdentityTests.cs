@@ -1,4 +1,5 @@
 using Orchestrator.Protocol.Controller;
+using Orchestrator.Tests.Shared;
 using Xunit.Abstractions;
 
 namespace Orchestrator.Cluster.Tests;
@@ -53,11 +54,7 @@ public sealed class HostIdentityTests(ITestOutputHelper output)
         Assert.Equal(4, held.Count);
         foreach (var pool in held.Values.GroupBy(h => h.Provider))
         {
-            var ordered = pool.Select(h => h.Record).OrderBy(r => r.Offset).ToList();
-            for (var i = 1; i < ordered.Count; i++)
-            {
-                Assert.True(ordered[i - 1].Offset + ordered[i - 1].Length <= ordered[i].Offset, $"{ordered[i - 1].AllocationId} overlaps {ordered[i].AllocationId}");
-            }
+            ExtentAssert.NoOverlap(pool.Select(h => h.Record), $"{pool.Key}: ");
         }
         Assert.Equal((next.Offset, next.Length), (held["next"].Record.Offset, held["next"].Record.Length));
         Assert.Empty(await cluster.HeldOn("impostor"));

@@ -1,5 +1,5 @@
-using Akka.Actor;
 using System.Diagnostics;
+using Akka.Actor;
 using Orchestrator.Protocol.Controller;
 using Orchestrator.Tests.Shared;
 using Xunit.Abstractions;
@@ -83,11 +83,7 @@ public sealed class JournalOutageClusterTests(ITestOutputHelper output)
         }
         foreach (var pool in held.Values.GroupBy(h => h.Provider))
         {
-            var ordered = pool.Select(h => h.Record).OrderBy(r => r.Offset).ToList();
-            for (var i = 1; i < ordered.Count; i++)
-            {
-                Assert.True(ordered[i - 1].Offset + ordered[i - 1].Length <= ordered[i].Offset, $"{ordered[i - 1].AllocationId} overlaps {ordered[i].AllocationId}");
-            }
+            ExtentAssert.NoOverlap(pool.Select(h => h.Record), $"{pool.Key}: ");
         }
     }
 }

@@ -1,6 +1,7 @@
 using System.Net;
 using Orchestrator.Controller.Tests.Api;
 using Orchestrator.Protocol.Controller;
+using Orchestrator.Tests.Shared;
 using static Orchestrator.Controller.Tests.Placement.PlacementRest;
 
 namespace Orchestrator.Controller.Tests.Placement;
@@ -67,14 +68,10 @@ public sealed class ConcurrentPlacementTests(ExactPoolApp app) : IClassFixture<E
     private static async Task AssertNodeAgrees(PlacementRest rest, IReadOnlyList<PlacementView> committed)
     {
         var pool = (await rest.NodePools(ExactPoolApp.OnePool)).Pools.Single(p => p.Provider == Provider);
-        var extents = pool.Allocations.OrderBy(a => a.Offset).ToList();
-        for (var i = 1; i < extents.Count; i++)
-        {
-            Assert.True(extents[i - 1].Offset + extents[i - 1].Length <= extents[i].Offset, $"{extents[i - 1].AllocationId} and {extents[i].AllocationId} overlap");
-        }
+        ExtentAssert.NoOverlap(pool.Allocations);
         foreach (var p in committed)
         {
-            var held = Assert.Single(extents, a => a.AllocationId == p.PlacementId);
+            var held = Assert.Single(pool.Allocations, a => a.AllocationId == p.PlacementId);
             Assert.Equal((p.Offset, p.Length), (held.Offset, held.Length));
         }
     }

@@ -68,10 +68,6 @@ public sealed class PoolJournalOutageTests(ITestOutputHelper output)
         Assert.Contains("b-before", recovered.Pools.Single(p => p.Provider == ProviderB).Allocations.Select(a => a.AllocationId));
         Assert.False(held.ContainsKey("during-2"));
         // "during" met the outage: whether its event reached the journal or not, it never overlaps another buffer.
-        var extents = held.Values.OrderBy(a => a.Offset).ToList();
-        for (var i = 1; i < extents.Count; i++)
-        {
-            Assert.True(extents[i - 1].Offset + extents[i - 1].Length <= extents[i].Offset, $"{extents[i - 1].AllocationId} overlaps {extents[i].AllocationId}");
-        }
+        ExtentAssert.NoOverlap(held.Values);
     }
 }
