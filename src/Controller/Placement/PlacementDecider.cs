@@ -39,9 +39,10 @@ public static class PlacementDecider
             var (explanation, key, inFlightOnly) = Evaluate(host, request, clients, need, provider.Address, restriction);
             evaluated.Add((explanation, key));
             blockedByInFlight |= inFlightOnly;
-            if (explanation.Reason.StartsWith(UnavailablePrefix, StringComparison.Ordinal))
+            if (!explanation.Eligible && host.Pools.GetValueOrDefault(explanation.Provider)?.Unavailable is { } why
+                && explanation.Reason.StartsWith(UnavailablePrefix, StringComparison.Ordinal))
             {
-                unavailable ??= $"pool {explanation.Provider} {explanation.Reason}";
+                unavailable ??= why.Contains(explanation.Provider, StringComparison.Ordinal) ? why : $"pool {explanation.Provider} on {host.Host} is unavailable: {why}";
             }
         }
         var eligible = evaluated.Where(e => e.Explanation.Eligible).OrderBy(e => e.Key).ToList();
@@ -60,7 +61,7 @@ public static class PlacementDecider
             WaitsForInFlight: ranked.Count == 0 && blockedByInFlight, Unavailable: ranked.Count == 0 ? unavailable : null);
     }
 
-    private const string UnavailablePrefix = "is unavailable: ";
+    private const string UnavailablePrefix = "pool unavailable: ";
 
     /// <summary>A size in bytes rounded up to whole 4 KiB granules, as the node allocates; saturating, so a size near long.MaxValue never wraps around and "fits".</summary>
     public static long Granules(long sizeBytes) => sizeBytes > long.MaxValue - 4095 ? long.MaxValue : (sizeBytes + 4095) / 4096 * 4096;

@@ -268,7 +268,7 @@ public sealed class HostAgent : ReceiveActor, IWithTimers
         var bdf = Normalize(provider);
         if (down.TryGetValue(bdf, out var reason))
         {
-            Sender.Tell(new BufferRefused(Host, provider, allocationId, RefusalReason.Unavailable, $"pool {bdf} on {Host} is unavailable: {reason}; nothing changed, retry later", null));
+            Sender.Tell(new BufferRefused(Host, provider, allocationId, RefusalReason.Unavailable, $"pool {bdf} on {Host} is unavailable: {reason}", null));
             return;
         }
         if (pools.TryGetValue(bdf, out var pool))

@@ -49,7 +49,7 @@ public static class PlacementAdmission
     /// <summary>When nothing was chosen: wait for bytes in flight, 503 for an unavailable pool (a passing state), else the refusal.</summary>
     private static Admission Otherwise(PlacementDecision decision, string host, string refusal)
         => decision.WaitsForInFlight ? new Admission.Wait()
-            : decision.Unavailable is { } why ? new Admission.Refused(new PlacementRejected(PlacementErrorKind.Unavailable, $"no provider on '{host}' can take it now: {why}; retry later", decision.Explanation))
+            : decision.Unavailable is { } why ? new Admission.Refused(new PlacementRejected(PlacementErrorKind.Unavailable, $"no provider on '{host}' can take it now ({why}); retry later", decision.Explanation))
             : new Admission.Refused(new PlacementRejected(PlacementErrorKind.NoCompatibleProvider, refusal, decision.Explanation));
 
     /// <summary>After the node refused attempt <paramref name="attempts"/> for <paramref name="refusal"/>: the next provider, a wait, or the refusal with a fresh explanation.</summary>
