@@ -60,7 +60,7 @@ public static class Reconciler
                     suspects.Add(placement.PlacementId);
                     break;
                 case PlacementState.Pending:
-                    events.Add(new PlacementFailed(placement.PlacementId, $"host {host} never allocated it"));
+                    events.Add(new PlacementFailed(placement.PlacementId, $"host {host} never allocated it", Retryable: true));  // nobody heard an answer: a retry is carried out
                     break;
                 case PlacementState.Releasing:
                     events.Add(new PlacementReleased(placement.PlacementId));
