@@ -56,9 +56,9 @@ public static class PlacementBodyValidator
         }
         if (body.Policy is { } policy)
         {
-            if (RequestValidation.ParseMode(policy.Mode) is null)
+            if (PlacementModes.Parse(policy.Mode) is null)
             {
-                Add("policy.mode", $"'{policy.Mode}' is not one of {RequestValidation.ModeNames}");
+                Add("policy.mode", $"'{policy.Mode}' is not one of {PlacementModes.Names}");
             }
             if (policy.MaxLevel is { } level && RequestValidation.ParseLevel(level) is null)
             {

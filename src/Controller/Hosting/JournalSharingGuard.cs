@@ -1,8 +1,6 @@
 using Akka.Actor;
 using Akka.Cluster;
 using Akka.Event;
-using Akka.Pattern;
-using Akka.Persistence;
 using Orchestrator.Hosting;
 using Orchestrator.Protocol;
 using Orchestrator.Protocol.Controller;
@@ -33,10 +31,9 @@ public sealed class JournalSharingGuard : ReceiveActor, IWithTimers
     public JournalSharingGuard(string where)
     {
         this.where = where;
-        keeper = Context.ActorOf(BackoffSupervisor.Props(Backoff.OnStop(Akka.Actor.Props.Create(() => new Keeper()), "keeper",
-            TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(10), 0.2, -1)), "keeper");
-        Receive<AskIdentity>(_ => keeper.Tell(new GetJournalIdentity()));
-        Receive<JournalIdentityAssigned>(m =>
+        keeper = Context.ActorOf(IdentityKeeper.SupervisedProps("journal-identity"), "keeper");
+        Receive<AskIdentity>(_ => keeper.Tell(GetIdentity.Instance));
+        Receive<IdentityKnown>(m =>
         {
             Timers.Cancel("identity");
             if (identity is not null)
@@ -97,26 +94,5 @@ public sealed class JournalSharingGuard : ReceiveActor, IWithTimers
             + "(Orchestrator__Controller__Journal=Host=...), or run one controller. Stopping.", m.Other.Address, m.Theirs.Where, where);
         ProcessProgram.ExitWith(1);
         CoordinatedShutdown.Get(Context.System).Run(CoordinatedShutdown.ClrExitReason.Instance);
-    }
-
-    /// <summary>The journal's identity: read from the journal, or assigned once when it has none.</summary>
-    private sealed class Keeper : ReceivePersistentActor
-    {
-        private string? identity;
-
-        public Keeper()
-        {
-            Recover<JournalIdentityAssigned>(e => identity = e.Identity);
-            Recover<RecoveryCompleted>(_ =>
-            {
-                if (identity is null)
-                {
-                    Persist(new JournalIdentityAssigned(Guid.NewGuid().ToString("N")), e => identity = e.Identity);
-                }
-            });
-            Command<GetJournalIdentity>(_ => Sender.Tell(new JournalIdentityAssigned(identity!)));
-        }
-
-        public override string PersistenceId => "journal-identity";
     }
 }

@@ -36,11 +36,10 @@ public static class PlacementDecider
         string? unavailable = null;
         foreach (var provider in host.Topology.Providers)
         {
-            var (explanation, key, inFlightOnly) = Evaluate(host, request, clients, need, provider.Address, restriction);
+            var (explanation, key, passing) = Evaluate(host, request, clients, need, provider.Address, restriction);
             evaluated.Add((explanation, key));
-            blockedByInFlight |= inFlightOnly;
-            if (!explanation.Eligible && host.Pools.GetValueOrDefault(explanation.Provider)?.Unavailable is { } why
-                && explanation.Reason.StartsWith(UnavailablePrefix, StringComparison.Ordinal))
+            blockedByInFlight |= passing == PassingBlock.InFlight;
+            if (passing == PassingBlock.Unavailable && host.Pools[explanation.Provider].Unavailable is { } why)
             {
                 unavailable ??= why.Contains(explanation.Provider, StringComparison.Ordinal) ? why : $"pool {explanation.Provider} on {host.Host} is unavailable: {why}";
             }
@@ -61,7 +60,13 @@ public static class PlacementDecider
             WaitsForInFlight: ranked.Count == 0 && blockedByInFlight, Unavailable: ranked.Count == 0 ? unavailable : null);
     }
 
-    private const string UnavailablePrefix = "pool unavailable: ";
+    /// <summary>What kept a provider out that passes by itself: bytes in flight there, or its pool being down.</summary>
+    private enum PassingBlock
+    {
+        None,
+        InFlight,
+        Unavailable,
+    }
 
     /// <summary>A size in bytes rounded up to whole 4 KiB granules, as the node allocates; saturating, so a size near long.MaxValue never wraps around and "fits".</summary>
     public static long Granules(long sizeBytes) => sizeBytes > long.MaxValue - 4095 ? long.MaxValue : (sizeBytes + 4095) / 4096 * 4096;
@@ -97,8 +102,8 @@ public static class PlacementDecider
         }
     }
 
-    /// <returns>The candidate's explanation, its ranking key, and whether bytes in flight alone kept it out.</returns>
-    private static (CandidateExplanation, Key, bool) Evaluate(HostState host, PlacementRequest request, int[] clients, long need, PciAddress provider, Func<PciAddress, string?> restriction)
+    /// <returns>The candidate's explanation, its ranking key, and what kept it out if that passes by itself.</returns>
+    private static (CandidateExplanation, Key, PassingBlock) Evaluate(HostState host, PlacementRequest request, int[] clients, long need, PciAddress provider, Func<PciAddress, string?> restriction)
     {
         var rules = host.Rules;
         var p = rules.RequireIndex(provider);
@@ -111,7 +116,7 @@ public static class PlacementDecider
         host.Pools.TryGetValue(bdf, out var pool);
         var function = host.Topology.Get(provider);
         string? rejection = null;
-        var inFlightOnly = false;
+        var passing = PassingBlock.None;
         if (request.PinnedProvider is { } pinned && pinned != provider)
         {
             rejection = $"not the pinned provider {pinned}";
@@ -138,7 +143,8 @@ public static class PlacementDecider
         }
         else if (pool.Unavailable is { } why)
         {
-            rejection = UnavailablePrefix + why;
+            rejection = "pool unavailable: " + why;
+            passing = PassingBlock.Unavailable;
         }
         else if (pool.Reported.Overcommitted)
         {
@@ -146,7 +152,8 @@ public static class PlacementDecider
         }
         else if (pool.LargestFreeExtentBytes < need)
         {
-            inFlightOnly = pool.Reported.LargestFreeExtentBytes >= need;
+            var inFlightOnly = pool.Reported.LargestFreeExtentBytes >= need;
+            passing = inFlightOnly && restriction(provider) is null ? PassingBlock.InFlight : PassingBlock.None;
             rejection = inFlightOnly
                 ? $"not enough contiguous space while {pool.InFlightBytes} bytes are being allocated there: largest free extent {pool.Reported.LargestFreeExtentBytes} bytes less those, need {need}"
                 : $"not enough contiguous space: largest free extent {pool.LargestFreeExtentBytes} bytes, need {need}";
@@ -162,6 +169,6 @@ public static class PlacementDecider
             pool?.AvailableBytes ?? 0, pool?.LargestFreeExtentBytes ?? 0, clientVerdicts, reason);
         var reserved = pool is null || pool.Reported.CapacityBytes == 0 ? 1 : 1.0 - ((double)pool.AvailableBytes / pool.Reported.CapacityBytes);
         var key = new Key(throughHostBridge ? 1 : 0, distanceSum, -bottleneck, pool?.LargestFreeExtentBytes ?? 0, reserved, provider);
-        return (explanation, key, inFlightOnly && restriction(provider) is null);
+        return (explanation, key, passing);
     }
 }

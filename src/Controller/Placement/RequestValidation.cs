@@ -37,10 +37,10 @@ public static class RequestValidation
         {
             return Invalid(countError);
         }
-        var mode = ParseMode(policy?.Mode);
+        var mode = PlacementModes.Parse(policy?.Mode);
         if (mode is null)
         {
-            return Invalid($"policy.mode '{policy!.Mode}' is not one of {ModeNames}");
+            return Invalid($"policy.mode '{policy!.Mode}' is not one of {PlacementModes.Names}");
         }
         P2pLevel? maxLevel = null;
         if (policy?.MaxLevel is { } levelText)
@@ -88,12 +88,7 @@ public static class RequestValidation
         return null;
     }
 
-    public static string ModeNames => PlacementModes.Names;
-
     public const string LevelNames = "X, PIX, PXB, PHB, NODE, SYS";
-
-    /// <summary>A placement mode by name (case-insensitive); none given is <c>orchestrator</c>; an unknown name is null.</summary>
-    public static IPlacementMode? ParseMode(string? mode) => PlacementModes.Parse(mode);
 
     /// <summary>A level by name (case-insensitive; numbers are not names); unknown is null.</summary>
     public static P2pLevel? ParseLevel(string level) => ParseName<P2pLevel>(level);

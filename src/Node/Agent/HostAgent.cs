@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.Event;
+using Orchestrator.Hosting;
 using Orchestrator.Node.Nvmet;
 using Orchestrator.Node.Pools;
 using Orchestrator.Protocol;
@@ -85,7 +86,7 @@ public sealed class HostAgent : ReceiveActor, IWithTimers
         });
         Receive<ReleaseNvmet>(m => Sender.Tell(nvmet.Release(m)));
         Receive<PoolDown>(m => down[m.Provider] = m.Reason);
-        Receive<NodeIdentityKnown>(m =>
+        Receive<IdentityKnown>(m =>
         {
             identity = m.Identity;
             Self.Tell(RegisterNow.Instance);
@@ -205,8 +206,8 @@ public sealed class HostAgent : ReceiveActor, IWithTimers
         if (identity is null)
         {
             // The identity comes from the journal; registration waits for it (the periodic timer asks again).
-            identityKeeper ??= Context.ActorOf(NodeIdentityActor.SupervisedProps(Host), "identity");
-            identityKeeper.Ask<NodeIdentityKnown>(GetNodeIdentity.Instance, TimeSpan.FromSeconds(30))
+            identityKeeper ??= Context.ActorOf(IdentityKeeper.SupervisedProps($"identity/{Host}"), "identity");
+            identityKeeper.Ask<IdentityKnown>(GetIdentity.Instance, TimeSpan.FromSeconds(30))
                 .PipeTo(Self, failure: e => new Status.Failure(new TimeoutException($"the node's identity is not readable from its journal yet: {e.Message}")));
             return;
         }

@@ -1,7 +1,7 @@
 using Akka.Actor;
 using Akka.Event;
-using Akka.Pattern;
 using Akka.Persistence;
+using Orchestrator.Hosting;
 using Orchestrator.Protocol.Node;
 
 namespace Orchestrator.Node.Pools;
@@ -112,8 +112,7 @@ public sealed class PoolActor : ReceivePersistentActor
 
     /// <summary>The pool under a backoff supervisor (0.5 s doubling to 10 s, forever): a journal outage stops it, and it comes back by itself.</summary>
     public static Props SupervisedProps(string host, string provider, KernelPoolState kernel, int snapshotEvery, IActorRef reportTo)
-        => BackoffSupervisor.Props(Backoff.OnStop(Props(host, provider, kernel, snapshotEvery, reportTo), "pool",
-            TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(10), 0.2, -1));
+        => Restarting.WithBackoff(Props(host, provider, kernel, snapshotEvery, reportTo), "pool");
 
     private ExtentAllocator Allocator => allocator ?? throw new InvalidOperationException($"pool {provider} is not open");
 

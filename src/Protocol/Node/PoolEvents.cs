@@ -17,7 +17,3 @@ public sealed record AllocationRecord(string AllocationId, long Offset, long Len
 /// <summary>A pool's whole state; recovery starts from the latest one and applies later events.</summary>
 [Manifest("pool.snapshot.v1")]
 public sealed record PoolSnapshot(string Host, string Provider, long CapacityBytes, IReadOnlyList<AllocationRecord> Allocations) : IProtocolMessage;
-
-/// <summary>The node's persistent identity, assigned once in its journal (<c>identity/&lt;host&gt;</c>) and reported with every registration.</summary>
-[Manifest("node.identity-assigned.v1")]
-public sealed record NodeIdentityAssigned(string Host, string Identity) : IProtocolMessage;
