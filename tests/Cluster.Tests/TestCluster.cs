@@ -70,7 +70,8 @@ internal sealed class TestCluster : IAsyncDisposable
     /// <param name="port">Akka remoting port (default: the first controller's).</param>
     /// <param name="seeds">Seed nodes (default: the first controller).</param>
     /// <param name="journal">The journal's name: controllers of one cluster share one (a SQLite file or a PostgreSQL database).</param>
-    public async Task StartControllerAsync(int? port = null, IReadOnlyList<string>? seeds = null, string journal = "controller")
+    /// <param name="snapshotEvery">Coordinator snapshot interval, in events.</param>
+    public async Task StartControllerAsync(int? port = null, IReadOnlyList<string>? seeds = null, string journal = "controller", int snapshotEvery = 25)
     {
         var host = ControllerHost.Build(["--urls", "http://127.0.0.1:0"], new ControllerOptions
         {
@@ -78,7 +79,7 @@ internal sealed class TestCluster : IAsyncDisposable
             Seeds = [.. seeds ?? [Seed]],
             Journal = await Journals.GetAsync(journal),
             NodeTimeout = TimeSpan.FromSeconds(3),
-            SnapshotEvery = 25,
+            SnapshotEvery = snapshotEvery,
             ExtraHocon = FastCluster,
         });
         await host.StartAsync();
@@ -109,15 +110,17 @@ internal sealed class TestCluster : IAsyncDisposable
     /// <param name="configfsRoot">Where nvmet is applied; null: not applied.</param>
     /// <param name="name">The node's name in this cluster and its journal's (default: the host name); another name for
     /// the same host is a second agent claiming it, with books (and a node identity) of its own.</param>
-    public async Task StartNodeAsync(string hostName, string? configfsRoot = null, string? name = null)
+    /// <param name="topology">The topology file (default: the host's sample in <c>deploy/topologies</c>).</param>
+    /// <param name="registerEvery">How often the agent re-registers (default 1 s).</param>
+    public async Task StartNodeAsync(string hostName, string? configfsRoot = null, string? name = null, string? topology = null, TimeSpan? registerEvery = null)
     {
         var host = NodeHost.Build(new NodeOptions
         {
-            Topology = Topology(hostName),
+            Topology = topology ?? Topology(hostName),
             Journal = await Journals.GetAsync(name ?? hostName),
             Port = 0,
             Seeds = [Seed],
-            RegisterEvery = TimeSpan.FromSeconds(1),
+            RegisterEvery = registerEvery ?? TimeSpan.FromSeconds(1),
             ExtraHocon = FastCluster,
             NvmetApply = configfsRoot is not null,
             ConfigfsRoot = configfsRoot ?? NvmetApplier.DefaultConfigfsRoot,

@@ -29,6 +29,7 @@ public sealed class HostAgent : ReceiveActor, IWithTimers
     private readonly IActorRef? coordinator;
     private readonly TimeSpan registerEvery;
     private readonly long incarnation = DateTime.UtcNow.Ticks;
+    private long registrations;
     private HostTopology topology;
     private bool registered;
     private IActorRef? identityKeeper;
@@ -53,7 +54,16 @@ public sealed class HostAgent : ReceiveActor, IWithTimers
 
         Receive<AllocateBuffer>(m => ToPool(m.Provider, m.AllocationId, pool => pool.Forward(m with { Provider = Normalize(m.Provider) })));
         Receive<FreeBuffer>(m => ToPool(m.Provider, m.AllocationId, pool => pool.Forward(m with { Provider = Normalize(m.Provider) })));
-        Receive<GetHostSnapshot>(_ => Snapshot());
+        Receive<GetHostSnapshot>(Snapshot);
+        Receive<RegistrationReady>(m =>
+        {
+            var (header, parts) = RegistrationParts.Split(m.Registration);
+            coordinator!.Tell(header);
+            foreach (var part in parts)
+            {
+                coordinator.Tell(part);  // in order, right after the header, through the same proxy
+            }
+        });
         ReceiveAsync<Rescan>(async _ =>
         {
             var sender = Sender;
@@ -215,14 +225,34 @@ public sealed class HostAgent : ReceiveActor, IWithTimers
         var document = TopologyDocumentMapper.ToDocument(topology, withDiagnostics: true);
         var host = Host;
         var started = incarnation;
-        PoolStatuses().PipeTo(coordinator!, Self, statuses => new RegisterHost(host, document, statuses, started, node));
+        var registration = ++registrations;
+        PoolStatuses().PipeTo(Self, success: statuses => new RegistrationReady(new RegisterHost(host, document, statuses, started, node, registration)));
     }
 
-    private void Snapshot()
+    private void Snapshot(GetHostSnapshot m)
     {
         var document = TopologyDocumentMapper.ToDocument(topology, withDiagnostics: true);
         var host = Host;
-        PoolStatuses().PipeTo(Sender, success: statuses => new HostSnapshot(host, document, statuses));
+        PoolStatuses().PipeTo(Sender, success: statuses => new HostSnapshot(host, document, Listing(statuses, m)));
+    }
+
+    /// <summary>Each pool's allocations cut to what the ask names or bounds (<see cref="GetHostSnapshot"/>); the figures stay whole.</summary>
+    private static List<PoolStatus> Listing(List<PoolStatus> statuses, GetHostSnapshot m)
+    {
+        var wanted = m.Allocations?.ToHashSet(StringComparer.Ordinal);
+        var left = m.MaxAllocations;
+        var listed = new List<PoolStatus>(statuses.Count);
+        foreach (var status in statuses)
+        {
+            var allocations = wanted is null ? status.Allocations : status.Allocations.Where(a => wanted.Contains(a.AllocationId)).ToList();
+            if (allocations.Count > left)
+            {
+                allocations = allocations.Take(Math.Max(0, left)).ToList();  // pools list in offset order
+            }
+            left -= allocations.Count;
+            listed.Add(allocations == status.Allocations ? status : status with { Allocations = allocations });
+        }
+        return listed;
     }
 
     /// <summary>
@@ -283,6 +313,9 @@ public sealed class HostAgent : ReceiveActor, IWithTimers
 
     private static string Normalize(string provider) => PciAddress.TryParse(provider, out var a) ? a.ToString() : provider;
 }
+
+/// <summary>Local: the registration is gathered, to be sent (in parts when large).</summary>
+internal sealed record RegistrationReady(RegisterHost Registration);
 
 /// <summary>Local: time to (re-)register with the controller.</summary>
 internal sealed record RegisterNow

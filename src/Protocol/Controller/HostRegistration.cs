@@ -8,10 +8,22 @@ namespace Orchestrator.Protocol.Controller;
 /// <see cref="Identity"/> is the node's persistent identity (kept in its journal, so it survives restarts and
 /// belongs to the books it reports): while a host is up, a registration of the same host name from another identity
 /// is refused. <see cref="Incarnation"/> (the agent's start time, in ticks) lets the controller ignore a registration
-/// from an older incarnation of the same node that arrives after the newer one.
+/// from an older incarnation of the same node that arrives after the newer one. A registration with more allocations
+/// than one remoting message carries (<see cref="Serialization.RemotingLimits.AllocationsPerMessage"/>) lists none in
+/// <see cref="Pools"/> and is followed by <see cref="Parts"/> <see cref="RegisterHostPart"/>s (<see cref="RegistrationParts"/>);
+/// <see cref="Registration"/> numbers the agent's registrations, so parts are never mixed with another one's.
+/// (Both fields are additive with defaults that mean "all in one message", hence still v1.)
 /// </summary>
 [Manifest("controller.register-host.v1")]
-public sealed record RegisterHost(string Host, TopologyDocument Topology, IReadOnlyList<PoolStatus> Pools, long Incarnation, string Identity = "") : IProtocolMessage;
+public sealed record RegisterHost(string Host, TopologyDocument Topology, IReadOnlyList<PoolStatus> Pools, long Incarnation, string Identity = "",
+    long Registration = 0, int Parts = 0) : IProtocolMessage;
+
+/// <summary>
+/// Part <see cref="Part"/> (from 0) of registration <see cref="Registration"/>: allocations of one pool, sent in order
+/// right after their <see cref="RegisterHost"/> by the same agent.
+/// </summary>
+[Manifest("controller.register-host-part.v1")]
+public sealed record RegisterHostPart(string Host, long Incarnation, long Registration, int Part, string Provider, IReadOnlyList<AllocationRecord> Allocations) : IProtocolMessage;
 
 /// <summary>The controller took the registration; reconciliation of the host's allocations has started.</summary>
 [Manifest("controller.host-registered.v1")]

@@ -2,9 +2,14 @@ using Orchestrator.Protocol.Topology;
 
 namespace Orchestrator.Protocol.Node;
 
-/// <summary>Ask a host agent for its topology and every pool's state.</summary>
+/// <summary>
+/// Ask a host agent for its topology and every pool's state. A big host holds more allocations than one remoting
+/// frame carries, so an ask over remoting names the allocations it needs (<paramref name="Allocations"/>: only those
+/// are listed) or bounds the list (<paramref name="MaxAllocations"/>: at most this many over all pools, in provider
+/// then offset order). Every pool's counts and figures stay whole either way.
+/// </summary>
 [Manifest("node.get-host-snapshot.v1")]
-public sealed record GetHostSnapshot : IProtocolMessage;
+public sealed record GetHostSnapshot(IReadOnlyList<string>? Allocations = null, int MaxAllocations = int.MaxValue) : IProtocolMessage;
 
 /// <summary>
 /// One pool as the node sees it: our books against the kernel's <c>available</c>, with every allocation.

@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Orchestrator.Protocol.Node;
+using Orchestrator.Protocol.Serialization;
 
 namespace Orchestrator.Controller.Placement;
 
@@ -23,8 +24,14 @@ internal sealed class NodeLink(HostRegistry<IActorRef> hosts, IActorRef coordina
 
     public void Free(string host, FreeBuffer request) => Ask(host, request, reply => new Freed(request.AllocationId, reply));
 
+    /// <summary>Asks which suspects the host holds now, in groups that each fit a remoting message.</summary>
     public void Snapshot(string host, IReadOnlyList<string> suspects)
-        => Ask(host, new GetHostSnapshot(), reply => new Snapshotted(host, suspects, reply as HostSnapshot));
+    {
+        foreach (var group in suspects.Chunk(RemotingLimits.AllocationsPerMessage))
+        {
+            Ask(host, new GetHostSnapshot(group), reply => new Snapshotted(host, group, reply as HostSnapshot));
+        }
+    }
 
     /// <summary>A one-way note to a host's agent (frees from reconciliation, nvmet); its answer comes to the coordinator.</summary>
     public void Tell(string host, object message) => hosts.Find(host)?.Agent.Tell(message, coordinator);

@@ -6,6 +6,7 @@ using Akka.Persistence;
 using Orchestrator.Protocol;
 using Orchestrator.Protocol.Controller;
 using Orchestrator.Protocol.Node;
+using Orchestrator.Protocol.Serialization;
 
 namespace Orchestrator.Controller.Placement;
 
@@ -26,6 +27,7 @@ public sealed class PlacementCoordinator : ReceivePersistentActor
     private readonly ILoggingAdapter log = Context.GetLogger();
     private readonly Random random = new();
     private readonly NodeLink nodes;
+    private readonly RegistrationAssembler<IActorRef> registrations = new();
     private int eventsSinceSnapshot;
 
     public PlacementCoordinator(CoordinatorSettings settings)
@@ -37,7 +39,25 @@ public sealed class PlacementCoordinator : ReceivePersistentActor
         Recover<IPlacementEvent>(book.Apply);
         Recover<RecoveryCompleted>(_ => log.Info("placement coordinator recovered {0} placements", book.Count));
 
-        Command<RegisterHost>(Register);
+        Command<RegisterHost>(m =>
+        {
+            if (registrations.Begin(m, Sender) is { } whole)
+            {
+                Register(whole);
+            }
+        });
+        Command<RegisterHostPart>(m =>
+        {
+            var (whole, problem) = registrations.Add(m, Sender);
+            if (problem is not null)
+            {
+                log.Warning(problem);
+            }
+            if (whole is not null)
+            {
+                Register(whole);
+            }
+        });
         Command<PlaceBuffer>(Place);
         Command<ExplainPlacement>(Explain);
         Command<ReleasePlacement>(Release);
@@ -413,7 +433,7 @@ public sealed class PlacementCoordinator : ReceivePersistentActor
         }
     }
 
-    /// <summary>Fresh pools, with allocations, come from the agent itself.</summary>
+    /// <summary>Fresh pools, with allocations (the first <see cref="RemotingLimits.AllocationsPerMessage"/>), come from the agent itself.</summary>
     private void HostPools(GetHostPools m)
     {
         var (entry, refusal) = hosts.Reachable(m.Host);
@@ -422,7 +442,7 @@ public sealed class PlacementCoordinator : ReceivePersistentActor
             Sender.Tell(refusal);
             return;
         }
-        entry.Agent.Forward(new GetHostSnapshot());
+        entry.Agent.Forward(new GetHostSnapshot(MaxAllocations: RemotingLimits.AllocationsPerMessage));
     }
 }
 
