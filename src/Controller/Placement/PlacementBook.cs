@@ -17,7 +17,7 @@ public sealed class PlacementBook(int keepFinished = PlacementBook.DefaultKeepFi
     private readonly Dictionary<string, DrainChanged> drains = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> identities = new(StringComparer.Ordinal);
 
-    private sealed record Entry(PlacementRequested Request, PlacementState State, long? Offset, long? Length, string? Reason, bool Retryable = false);
+    private sealed record Entry(PlacementRequested Request, PlacementState State, long? Offset, long? Length, string? Reason, bool Retryable = false, long PoolRevision = 0);
 
     public int Count => placements.Count;
 
@@ -45,7 +45,7 @@ public sealed class PlacementBook(int keepFinished = PlacementBook.DefaultKeepFi
                 placements[r.PlacementId] = new Entry(r, PlacementState.Pending, null, null, null);
                 break;
             case PlacementCommitted c when placements.TryGetValue(c.PlacementId, out var e):
-                placements[c.PlacementId] = e with { State = PlacementState.Committed, Offset = c.Offset, Length = c.Length, Reason = null };
+                placements[c.PlacementId] = e with { State = PlacementState.Committed, Offset = c.Offset, Length = c.Length, Reason = null, PoolRevision = c.PoolRevision };
                 break;
             case PlacementFailed f when placements.TryGetValue(f.PlacementId, out var e):
                 placements[f.PlacementId] = e with { State = PlacementState.Failed, Reason = f.Reason, Retryable = f.Retryable };
@@ -88,7 +88,7 @@ public sealed class PlacementBook(int keepFinished = PlacementBook.DefaultKeepFi
         var requests = snapshot.Requests.ToDictionary(r => r.PlacementId, StringComparer.Ordinal);
         foreach (var view in snapshot.Placements)
         {
-            placements[view.PlacementId] = new Entry(requests[view.PlacementId], view.State, view.Offset, view.Length, view.Reason, view.Retryable);
+            placements[view.PlacementId] = new Entry(requests[view.PlacementId], view.State, view.Offset, view.Length, view.Reason, view.Retryable, view.PoolRevision);
             if (IsFinished(view.State))
             {
                 finished.Enqueue(view.PlacementId);
@@ -126,5 +126,5 @@ public sealed class PlacementBook(int keepFinished = PlacementBook.DefaultKeepFi
 
     private static PlacementView View(Entry e)
         => new(e.Request.PlacementId, e.Request.RequestId, e.Request.Host, e.Request.Provider, e.Request.Clients, e.Request.SizeBytes,
-            e.State, e.Offset, e.Length, e.Request.Nvmeof, e.Request.Mode, e.Reason, e.Retryable);
+            e.State, e.Offset, e.Length, e.Request.Nvmeof, e.Request.Mode, e.Reason, e.Retryable, e.PoolRevision);
 }

@@ -14,6 +14,9 @@ public sealed class PoolView(PoolSummary reported)
     // The node refused for the pool's unavailability: so until its next report, whatever revision that has.
     private string? refusedUnavailable;
 
+    // The registration showed the pool's journal went back in time: so until a registration shows it restored.
+    private string? distrusted;
+
     public PoolSummary Reported { get; private set; } = reported;
 
     /// <summary>Bytes (in whole granules) of allocations sent to the node and not yet answered.</summary>
@@ -36,7 +39,10 @@ public sealed class PoolView(PoolSummary reported)
     }
 
     /// <summary>The node's reason why the pool cannot be used now, or null.</summary>
-    public string? Unavailable => refusedUnavailable ?? Reported.Unavailable;
+    public string? Unavailable => distrusted ?? refusedUnavailable ?? Reported.Unavailable;
+
+    /// <summary>The pool's books cannot be trusted (<see cref="Reconciler.Rewound"/>): no reply of the node clears that, only the next registration's view.</summary>
+    public void Distrust(string reason) => distrusted = reason;
 
     /// <summary>The node refused for the pool's unavailability: the view says so until the node reports the pool again.</summary>
     public void MarkUnavailable(string reason) => refusedUnavailable = reason;

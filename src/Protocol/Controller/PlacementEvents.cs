@@ -6,8 +6,12 @@ public interface IPlacementEvent : IProtocolMessage;
 [Manifest("placement.requested.v1")]
 public sealed record PlacementRequested(string PlacementId, string RequestId, string Host, string Provider, IReadOnlyList<string> Clients, long SizeBytes, NvmeofTarget? Nvmeof, string Mode, string RequestFingerprint) : IPlacementEvent;
 
+/// <summary>
+/// The node holds the buffer. <see cref="PoolRevision"/>: the pool's journal revision once it held it (0 when not
+/// known): a pool that later reports a lower revision lost part of its journal (<see cref="Orchestrator.Protocol.Node.PoolSummary.Revision"/>).
+/// </summary>
 [Manifest("placement.committed.v1")]
-public sealed record PlacementCommitted(string PlacementId, long Offset, long Length) : IPlacementEvent;
+public sealed record PlacementCommitted(string PlacementId, long Offset, long Length, long PoolRevision = 0) : IPlacementEvent;
 
 /// <summary>
 /// The placement did not happen. <see cref="Retryable"/>: it failed for a passing reason (a node that did not answer,

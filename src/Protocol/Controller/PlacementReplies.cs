@@ -11,7 +11,10 @@ public enum PlacementState
     Lost,
 }
 
-/// <summary>A placement as the controller records it; <see cref="Retryable"/>: a failed one whose request id may be retried (it failed for a passing reason).</summary>
+/// <summary>
+/// A placement as the controller records it; <see cref="Retryable"/>: a failed one whose request id may be retried (it
+/// failed for a passing reason); <see cref="PoolRevision"/>: the pool's journal revision when it was committed.
+/// </summary>
 public sealed record PlacementView(
     string PlacementId,
     string RequestId,
@@ -25,7 +28,8 @@ public sealed record PlacementView(
     NvmeofTarget? Nvmeof,
     string Mode,
     string? Reason,
-    bool Retryable = false);
+    bool Retryable = false,
+    long PoolRevision = 0);
 
 /// <summary>Why one provider won, lost or was rejected, with its verdict for every client.</summary>
 public sealed record CandidateExplanation(

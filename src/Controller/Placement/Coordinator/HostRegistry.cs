@@ -123,6 +123,8 @@ public sealed class HostRegistry<TAgent>
 
     public void MarkUnavailable(string host, string provider, string reason) => View(host, provider)?.MarkUnavailable(reason);
 
+    public void Distrust(string host, string provider, string reason) => View(host, provider)?.Distrust(reason);
+
     public void Reserve(string host, string provider, long bytes) => View(host, provider)?.Reserve(bytes);
 
     public void Unreserve(string host, string provider, long bytes) => View(host, provider)?.Unreserve(bytes);

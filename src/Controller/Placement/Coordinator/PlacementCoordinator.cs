@@ -130,6 +130,8 @@ public sealed class PlacementCoordinator : ReceivePersistentActor
             Sender.Tell(new HostRegistrationRefused(m.Host, lostJournal));
             return;
         }
+        var rewound = Reconciler.Rewound(m.Host, m.Pools, book);
+        m = m with { Pools = Reconciler.WithoutRewound(m.Pools, rewound) };
         if (hosts.Register(m, Sender, member.ToString(), book.IsDrained, DateTime.UtcNow) is (null, var refusal))
         {
             log.Warning(refusal);
@@ -140,6 +142,11 @@ public sealed class PlacementCoordinator : ReceivePersistentActor
             return;
         }
         log.Info("host {0} registered: {1} pools, {2} buffers held", m.Host, m.Pools.Count, m.Pools.Sum(p => p.AllocationCount));
+        foreach (var (provider, reason) in rewound)
+        {
+            log.Error("host {0}: pool {1}: {2}", m.Host, provider, reason);
+            hosts.Distrust(m.Host, provider, reason);
+        }
         if (book.IdentityOf(m.Host) != m.Identity)
         {
             PersistAsync(new HostIdentified(m.Host, m.Identity), Apply);
@@ -246,7 +253,7 @@ public sealed class PlacementCoordinator : ReceivePersistentActor
         {
             case BufferGranted granted:
                 hosts.TakeReport(request.Host, granted.Pool);
-                PersistAsync(new PlacementCommitted(outcome.PlacementId, granted.Offset, granted.Length), e =>
+                PersistAsync(new PlacementCommitted(outcome.PlacementId, granted.Offset, granted.Length, granted.Pool.Revision), e =>
                 {
                     Apply(e);
                     if (request.Nvmeof is { } target)

@@ -21,17 +21,17 @@ public static class Reconciler
     public static ReconcilePlan Plan(string host, IReadOnlyList<PoolStatus> pools, PlacementBook book, Func<string, bool> inFlight)
     {
         var readable = Readable(pools);
-        var held = new Dictionary<string, (string Provider, AllocationRecord Allocation)>(StringComparer.Ordinal);
+        var held = new Dictionary<string, (string Provider, long Revision, AllocationRecord Allocation)>(StringComparer.Ordinal);
         foreach (var pool in pools)
         {
             foreach (var a in pool.Allocations)
             {
-                held[a.AllocationId] = (pool.Provider, a);
+                held[a.AllocationId] = (pool.Provider, pool.Revision, a);
             }
         }
         var events = new List<IPlacementEvent>();
         var frees = new List<FreeBuffer>();
-        foreach (var (id, (provider, allocation)) in held)
+        foreach (var (id, (provider, revision, allocation)) in held)
         {
             var placement = book.Find(id);
             if (placement is null || placement.Host != host || placement.Provider != provider
@@ -41,7 +41,7 @@ public static class Reconciler
             }
             else if (placement.State == PlacementState.Pending && !inFlight(id))
             {
-                events.Add(new PlacementCommitted(id, allocation.Offset, allocation.Length));
+                events.Add(new PlacementCommitted(id, allocation.Offset, allocation.Length, revision));
             }
             else if (placement.State == PlacementState.Releasing && !inFlight(id))
             {
@@ -89,14 +89,42 @@ public static class Reconciler
               + "Restore the node's journal (with its identity) from a backup; nothing was changed";
     }
 
+    /// <summary>
+    /// The pools whose journal went back in time, with the reason: a live placement on the pool was committed at a
+    /// higher revision than the pool reports now, so its newest writes were lost (a SQLite file without its
+    /// <c>-wal</c>, a backup restored over it) and its books miss buffers that NVMe-oF targets may still use. Such a
+    /// pool proves no loss, frees no orphan and takes no new buffer until its journal is restored.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> Rewound(string host, IReadOnlyList<PoolStatus> pools, PlacementBook book)
+    {
+        var newest = book.OnHost(host).Where(p => p.State is PlacementState.Committed or PlacementState.Releasing && p.PoolRevision > 0)
+            .GroupBy(p => p.Provider, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.MaxBy(p => p.PoolRevision)!, StringComparer.Ordinal);
+        var rewound = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var pool in pools.Where(p => p.Unavailable is null))
+        {
+            if (newest.TryGetValue(pool.Provider, out var placement) && placement.PoolRevision > pool.Revision)
+            {
+                rewound[pool.Provider] = $"its journal went back in time: it is at revision {pool.Revision}, but placement {placement.PlacementId} was committed on it "
+                    + $"at revision {placement.PoolRevision}, so its newest writes were lost (a SQLite journal without its -wal file, an older backup); "
+                    + "restore the node's journal: until then nothing on this pool is freed, marked lost or placed";
+            }
+        }
+        return rewound;
+    }
+
+    /// <summary>The report with every rewound pool (<see cref="Rewound"/>) turned unavailable, its allocations unknown.</summary>
+    public static IReadOnlyList<PoolStatus> WithoutRewound(IReadOnlyList<PoolStatus> pools, IReadOnlyDictionary<string, string> rewound)
+        => rewound.Count == 0 ? pools : pools.Select(p => rewound.TryGetValue(p.Provider, out var reason) ? p with { Unavailable = reason, Allocations = [] } : p).ToList();
+
     private static HashSet<string> Readable(IEnumerable<PoolStatus> pools)
         => pools.Where(p => p.Unavailable is null).Select(p => p.Provider).ToHashSet(StringComparer.Ordinal);
 
     /// <summary>The suspects a fresh snapshot (asked for after the registration) still lacks, and that are still committed and not in flight: lost.</summary>
     public static IReadOnlyList<IPlacementEvent> ConfirmLost(string host, IReadOnlyList<string> suspects, HostSnapshot fresh, PlacementBook book, Func<string, bool> inFlight)
     {
-        var held = fresh.Pools.SelectMany(p => p.Allocations).Select(a => a.AllocationId).ToHashSet(StringComparer.Ordinal);
-        var readable = Readable(fresh.Pools);
+        var pools = WithoutRewound(fresh.Pools, Rewound(host, fresh.Pools, book));
+        var held = pools.SelectMany(p => p.Allocations).Select(a => a.AllocationId).ToHashSet(StringComparer.Ordinal);
+        var readable = Readable(pools);
         return suspects.Where(id => !held.Contains(id) && book.Find(id) is { State: PlacementState.Committed } p && readable.Contains(p.Provider) && !inFlight(id))
             .Select(id => (IPlacementEvent)new PlacementLost(id, $"host {host} no longer holds the buffer"))
             .ToList();

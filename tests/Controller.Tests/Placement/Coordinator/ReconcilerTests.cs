@@ -135,4 +135,38 @@ public sealed class ReconcilerTests
             Assert.Contains("journal was replaced, emptied or lost", refusal, StringComparison.Ordinal);
         }
     }
+
+    /// <summary>A pool whose journal is older than a live placement's commit on it proves nothing: no loss, no orphan freed.</summary>
+    [Theory]
+    [InlineData("pool at the commit's revision: trusted", PlacementState.Committed, 7, 7, false)]
+    [InlineData("pool past the commit's revision: trusted", PlacementState.Committed, 7, 9, false)]
+    [InlineData("pool before the commit's revision: rewound", PlacementState.Committed, 7, 6, true)]
+    [InlineData("releasing placement, pool before its commit: rewound", PlacementState.Releasing, 7, 6, true)]
+    [InlineData("released placement: nothing live to miss", PlacementState.Released, 7, 6, false)]
+    [InlineData("commit revision unknown (journaled before revisions): trusted", PlacementState.Committed, 0, 1, false)]
+    public void A_pool_whose_journal_went_back_in_time_proves_nothing(string name, PlacementState state, long committedAt, long reported, bool rewound)
+    {
+        var book = new PlacementBook();
+        book.Apply(new PlacementRequested("x", "x", Host, P, ["0000:03:00.0"], 4096, null, "orchestrator", "fp"));
+        book.Apply(new PlacementCommitted("x", 8192, 4096, committedAt));
+        if (state != PlacementState.Committed)
+        {
+            book.Apply(new ReleaseRequested("x"));
+        }
+        if (state == PlacementState.Released)
+        {
+            book.Apply(new PlacementReleased("x"));
+        }
+        book.Apply(new PlacementRequested("y", "y", Host, Q, ["0000:03:00.0"], 4096, null, "orchestrator", "fp"));
+        book.Apply(new PlacementCommitted("y", 0, 4096, 99));
+        IReadOnlyList<PoolStatus> pools = [Pool(P, [new AllocationRecord("orphan", 0, 4096, 4096, 0)]) with { Revision = reported }, Pool(Q, []) with { Revision = 100 }];
+
+        var found = Reconciler.Rewound(Host, pools, book);
+        Assert.True(rewound == found.ContainsKey(P), name);
+        Assert.False(found.ContainsKey(Q));
+        var plan = Reconciler.Plan(Host, Reconciler.WithoutRewound(pools, found), book, _ => false);
+        Assert.Equal(rewound ? [] : ["orphan"], plan.Frees.Select(f => f.AllocationId));
+        var fresh = new HostSnapshot(Host, new Protocol.Topology.TopologyDocument { Host = Host }, pools);
+        Assert.Equal(rewound || state == PlacementState.Released ? [] : ["x"], Reconciler.ConfirmLost(Host, ["x"], fresh, book, _ => false).Select(e => ((PlacementLost)e).PlacementId));
+    }
 }
