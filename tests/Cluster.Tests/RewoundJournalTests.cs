@@ -27,7 +27,7 @@ public sealed class RewoundJournalTests(ITestOutputHelper output)
         var pinned = new PlacementPolicy(Provider: Provider);
 
         var early = Placed(await cluster.Ask(new PlaceBuffer("early", HostA, ["0000:03:00.0"], 16 * MiB, Policy: pinned)));
-        Checkpoint(journal);
+        SqliteFiles.Checkpoint(journal);
         var backup = cluster.Scratch("node-without-wal.db");
         File.Copy(journal, backup);  // the main file alone: what the checkpoint wrote, not what the WAL holds since
         var late = Placed(await cluster.Ask(new PlaceBuffer("late", HostA, ["0000:03:00.0"], 16 * MiB, Policy: pinned)));
@@ -59,14 +59,4 @@ public sealed class RewoundJournalTests(ITestOutputHelper output)
     }
 
     private static PlacementView Placed(object reply) => Assert.IsType<PlacementAccepted>(reply).Placement;
-
-    /// <summary>Moves everything the WAL holds into the main file, as SQLite does on its own every 1,000 pages.</summary>
-    private static void Checkpoint(string path)
-    {
-        using var connection = new SqliteConnection($"Data Source={path};Pooling=False");
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "PRAGMA wal_checkpoint(TRUNCATE);";
-        command.ExecuteNonQuery();
-    }
 }

@@ -115,6 +115,22 @@ internal sealed partial class ComposeCluster : IAsyncDisposable
         return WaitHealthyAsync(service);
     }
 
+    /// <summary>
+    /// Starts one more process like service <paramref name="like"/>: its environment on an address of its own, changed
+    /// by <paramref name="adjust"/> (a second agent claiming a host, a misconfigured replica).
+    /// </summary>
+    public async Task StartLikeAsync(string name, string like, Action<Dictionary<string, string>> adjust)
+    {
+        var original = addresses[like];
+        var address = $"{original[..original.LastIndexOf('.')]}.{200 + processes.Count}";
+        var environment = processes[like].Environment.ToDictionary(e => e.Key, e => e.Value == original ? address : e.Value, StringComparer.Ordinal);
+        adjust(environment);
+        addresses[name] = address;
+        processes[name] = new ServiceProcess(name, EntryAssembly(File.Services[like]), environment, scratch.Combine(name), log);
+        processes[name].Start();
+        await WaitHealthyAsync(name);
+    }
+
     private async Task PrepareAsync(IReadOnlyCollection<string>? only, Action<string, Dictionary<string, string>>? adjust)
     {
         var subnet = $"127.{Random.Shared.Next(16, 250)}.{Random.Shared.Next(0, 256)}";

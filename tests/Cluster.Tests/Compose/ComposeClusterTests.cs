@@ -14,25 +14,16 @@ namespace Orchestrator.Cluster.Tests.Compose;
 [Collection(nameof(ComposeClusterTests))]
 public sealed class ComposeClusterTests(ITestOutputHelper output)
 {
-    private const long MiB = 1 << 20;
-    private static readonly TimeSpan Settle = TimeSpan.FromSeconds(45);
+    private const long MiB = ComposeInvariants.MiB;
+    private static readonly TimeSpan Settle = ComposeInvariants.Settle;
+    private static readonly IReadOnlyDictionary<string, string> Hosts = ComposeInvariants.Hosts;
 
-    /// <summary>The hosts node-1..3 simulate (their topology files), and a NIC of each as the placement's client.</summary>
-    private static readonly Dictionary<string, string> Hosts = new(StringComparer.Ordinal)
-    {
-        ["storage-01"] = "0000:03:00.0",
-        ["storage-02"] = "0000:43:00.0",
-        ["storage-03"] = "0000:01:00.0",
-    };
+    private static object Body(string host, long size) => ComposeInvariants.Body(host, size);
 
-    private static object Body(string host, long size) => new { host, clients = new[] { Hosts[host] }, sizeBytes = size };
+    private static Task WaitForHostsUpAsync(ComposeCluster cluster, string controller) => ComposeInvariants.WaitForHostsUpAsync(cluster, controller);
 
-    private static Task WaitForHostsUpAsync(ComposeCluster cluster, string controller) =>
-        ComposeCluster.EventuallyAsync($"hosts {string.Join(", ", Hosts.Keys)} up on {controller}", Settle, async () =>
-        {
-            var hosts = await cluster.HostsAsync(controller);
-            return Hosts.Keys.All(h => hosts.Any(v => v.Host == h && v.Status == HostStatus.Up));
-        });
+    private Task AssertConsistentAsync(ComposeCluster cluster, string controller, IReadOnlySet<string> acknowledged)
+        => ComposeInvariants.AssertConsistentAsync(cluster, controller, acknowledged, output);
 
     [SkippableFact]
     public async Task The_compose_cluster_forms_and_both_controllers_place_over_rest()
@@ -233,52 +224,6 @@ public sealed class ComposeClusterTests(ITestOutputHelper output)
             acknowledged.Add("after-restart");
             await AssertConsistentAsync(cluster, "controller-1", acknowledged);
         });
-    }
-
-    /// <summary>
-    /// Waits until reconciliation has settled on every host (nothing pending or releasing, every live placement held by
-    /// its node at the same extent, nothing held without a live placement), then checks that every acknowledged
-    /// placement is live and that no byte of any provider is allocated twice.
-    /// </summary>
-    private async Task AssertConsistentAsync(ComposeCluster cluster, string controller, IReadOnlySet<string> acknowledged)
-    {
-        foreach (var host in Hosts.Keys)
-        {
-            List<PlacementView> placements = [];
-            List<Protocol.Node.PoolStatus> pools = [];
-            await ComposeCluster.EventuallyAsync($"{host} settled", Settle, async () =>
-            {
-                placements = [.. (await cluster.PlacementsAsync(controller, host)).Items];
-                pools = [.. (await cluster.PoolsAsync(controller, host)).Pools];
-                var live = placements.Where(p => p.State == PlacementState.Committed).ToDictionary(p => p.PlacementId);
-                var held = pools.SelectMany(p => p.Allocations.Select(a => (p.Provider, a))).ToDictionary(x => x.a.AllocationId);
-                return placements.All(p => p.State is not (PlacementState.Pending or PlacementState.Releasing))
-                    && live.Count == held.Count
-                    && live.Values.All(p => held.TryGetValue(p.PlacementId, out var h) && (h.Provider, h.a.Offset, h.a.Length) == (p.Provider, p.Offset ?? -1, p.Length ?? -1));
-            });
-            foreach (var placement in placements.Where(p => acknowledged.Contains(p.PlacementId)))
-            {
-                Assert.True(placement.State == PlacementState.Committed, $"acknowledged placement {placement.PlacementId} is {placement.State}");
-            }
-            foreach (var pool in pools)
-            {
-                var extents = pool.Allocations.OrderBy(a => a.Offset).ToList();
-                for (var i = 1; i < extents.Count; i++)
-                {
-                    Assert.True(extents[i - 1].Offset + extents[i - 1].Length <= extents[i].Offset,
-                        $"{host} {pool.Provider}: {extents[i - 1].AllocationId} and {extents[i].AllocationId} overlap");
-                }
-                Assert.True(extents.Count == 0 || extents[^1].Offset + extents[^1].Length <= pool.CapacityBytes, $"{host} {pool.Provider}: an extent ends past the capacity");
-            }
-            output.WriteLine($"{host}: {placements.Count(p => p.State == PlacementState.Committed)} committed, {pools.Sum(p => p.AllocationCount)} allocations, consistent");
-        }
-        var listed = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var host in Hosts.Keys)
-        {
-            listed.UnionWith((await cluster.PlacementsAsync(controller, host)).Items.Where(p => p.State == PlacementState.Committed).Select(p => p.PlacementId));
-        }
-        var missing = acknowledged.Where(id => !listed.Contains(id)).ToList();
-        Assert.True(missing.Count == 0, $"acknowledged placements not committed: {string.Join(", ", missing)}");
     }
 }
 
