@@ -83,8 +83,10 @@ public sealed class ComposeClusterTests(ITestOutputHelper output)
             var outcomes = new ConcurrentQueue<string>();
             var replays = new ConcurrentQueue<string>();
             var enoughBeforeKill = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            const int clients = 6;
-            const int perClient = 12;
+            // A short storm in .ci/run; ORCHESTRATOR_FAULT_STORMS=1 runs a long one (README "Fault suite").
+            var storms = Environment.GetEnvironmentVariable("ORCHESTRATOR_FAULT_STORMS") == "1";
+            var clients = storms ? 12 : 6;
+            var perClient = storms ? 60 : 12;
 
             async Task Client(int c)
             {
