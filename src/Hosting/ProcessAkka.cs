@@ -3,6 +3,7 @@ using Akka.Logger.Serilog;
 using Akka.Persistence.Sql.Hosting;
 using Akka.Remote.Hosting;
 using LinqToDB;
+using Orchestrator.Hosting.Remoting;
 using Orchestrator.Protocol;
 using Orchestrator.Protocol.Serialization;
 
@@ -13,6 +14,9 @@ public static class ProcessAkka
 {
     public const string SystemName = "orchestrator";
 
+    /// <summary>The address scheme of members: <c>akka.ssl.tcp</c> when remoting is TLS, else <c>akka.tcp</c>.</summary>
+    public static string Scheme(RemotingSecurity? security) => security is { Enabled: true } ? "akka.ssl.tcp" : "akka.tcp";
+
     /// <summary>
     /// Remoting (with the frame limits of <see cref="RemotingLimits"/>), Akka logging through Serilog, Akka.Persistence.Sql
     /// (SQLite file by default, PostgreSQL when the journal is a connection string), our serializer bound to every
@@ -21,8 +25,9 @@ public static class ProcessAkka
     /// address (a container binds 0.0.0.0 and advertises its service name); null: the bind address.
     /// </summary>
     /// <remarks>A SQLite journal is checked first (<see cref="JournalCheck"/>); <paramref name="journalOwner"/>: the host whose books it must hold (a node), or null.</remarks>
+    /// <remarks><paramref name="security"/>: TLS for remoting (<see cref="RemotingSecurity"/>; null or not enabled: plain, checked to be loopback by the options' validation).</remarks>
     public static AkkaConfigurationBuilder WithOrchestratorDefaults(this AkkaConfigurationBuilder akka, string bind, int port, string? journal, string defaultSqlitePath, string? extraHocon,
-        string? publicHostname = null, string? journalOwner = null)
+        string? publicHostname = null, string? journalOwner = null, RemotingSecurity? security = null)
     {
         if (extraHocon is not null)
         {
@@ -34,7 +39,19 @@ public static class ProcessAkka
             loggers.ClearLoggers();
             loggers.AddLogger<SerilogLogger>();
         });
-        akka.WithRemoting(bind, port, string.IsNullOrWhiteSpace(publicHostname) ? null : publicHostname);
+        var remote = new RemoteOptions { HostName = bind, Port = port, PublicHostName = string.IsNullOrWhiteSpace(publicHostname) ? null : publicHostname };
+        if (security is { Enabled: true })
+        {
+            remote.EnableSsl = true;
+            remote.Ssl = new SslOptions
+            {
+                X509Certificate = security.LoadCertificate(),
+                RequireMutualAuthentication = true,
+                ValidateCertificateHostname = false,
+                CustomValidator = ClusterAuthority.Validator(security.LoadAuthority()),
+            };
+        }
+        akka.WithRemoting(remote);
         var (connection, provider) = Journal(journal, defaultSqlitePath);
         if (provider == ProviderName.SQLiteMS)
         {

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Orchestrator.Hosting;
+using Orchestrator.Hosting.Remoting;
 using Orchestrator.Node.Hosting;
 using Orchestrator.Topology.Model;
 
@@ -28,6 +29,7 @@ public static class NodeProgram
         var options = new NodeOptions();
         configuration.GetSection(NodeOptions.Section).Bind(options);
         options.Seeds = configuration.GetSection(ProcessDefaults.SeedsKey).Get<List<string>>() ?? [];
+        configuration.GetSection(RemotingSecurity.Section).Bind(options.Remoting);
         return NodeHost.Build(options);
     }, e => e is TopologyException ? ($"cannot discover the host: {e.Message}", 1) : null);
 }

@@ -13,3 +13,13 @@ public sealed class ManifestAttribute(string name) : Attribute
 {
     public string Name { get; } = name;
 }
+
+/// <summary>
+/// A request only a member with role <c>controller</c> may send across remoting: what the coordinator asks a node
+/// (allocate, free, nvmet, snapshots, its answers to a registration) and what the REST bridge asks the coordinator
+/// (place, release, drain, reads). Nodes and strangers are refused (<c>Hosting.Remoting.SenderCheck</c>).
+/// </summary>
+public interface IControllerRequest : IProtocolMessage;
+
+/// <summary>A message only a member with role <c>node</c> may send across remoting: registrations and a node's reports and answers.</summary>
+public interface INodeReport : IProtocolMessage;

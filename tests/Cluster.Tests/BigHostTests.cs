@@ -35,7 +35,7 @@ public sealed class BigHostTests(ITestOutputHelper output)
         await cluster.StartControllerAsync(snapshotEvery: 1_000_000);
         watch.Restart();
         await cluster.StartNodeAsync(Host, topology: Path.Combine(FixturePaths.RepoRoot, "tests", "Cluster.Tests", "Hosts", "big-host.yaml"), registerEvery: TimeSpan.FromSeconds(20));
-        await cluster.WaitForHostsAsync(Host);
+        await cluster.WaitForHostsAsync(TimeSpan.FromMinutes(2), Host);  // 5 s here alone; much longer on a loaded CI machine
         output.WriteLine($"registered in {watch.Elapsed.TotalSeconds:F1} s");
 
         // Reconciliation ran over the whole registration: the placement the node never held is lost (verified by

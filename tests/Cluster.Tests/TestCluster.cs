@@ -98,6 +98,8 @@ internal sealed class TestCluster : IAsyncDisposable
 
     public ActorSystem ControllerSystem(int index = 0) => controllers[index].Services.GetRequiredService<ActorSystem>();
 
+    public ActorSystem NodeSystem(string name) => nodes[name].Services.GetRequiredService<ActorSystem>();
+
     public async Task StopControllerAsync(int index = 0)
     {
         var host = controllers[index];
@@ -154,10 +156,12 @@ internal sealed class TestCluster : IAsyncDisposable
     /// Waits until the controller sees every named host Up, registered by the node running now (not an earlier
     /// incarnation that has not yet been removed). Registration is periodic; no fixed sleeps.
     /// </summary>
-    public async Task WaitForHostsAsync(params string[] hostNames)
+    public Task WaitForHostsAsync(params string[] hostNames) => WaitForHostsAsync(TimeSpan.FromSeconds(45), hostNames);
+
+    public async Task WaitForHostsAsync(TimeSpan timeout, params string[] hostNames)
     {
         var members = hostNames.ToDictionary(h => h, h => Akka.Cluster.Cluster.Get(nodes[h].Services.GetRequiredService<ActorSystem>()).SelfAddress.ToString());
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(45);
+        var deadline = DateTime.UtcNow + timeout;
         while (true)
         {
             try

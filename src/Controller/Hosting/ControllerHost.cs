@@ -51,7 +51,7 @@ public static class ControllerHost
         {
             var o = sp.GetRequiredService<ControllerOptions>();
             var simulated = sp.GetRequiredService<StartupChecks>().Simulated;
-            akka.WithOrchestratorDefaults(o.Bind, o.Port, o.Journal, o.DefaultJournalPath, o.ExtraHocon, o.PublicHostname);
+            akka.WithOrchestratorDefaults(o.Bind, o.Port, o.Journal, o.DefaultJournalPath, o.ExtraHocon, o.PublicHostname, security: o.Remoting);
             akka.WithClustering(new ClusterOptions
             {
                 Roles = o.AllInOne.Enabled ? [ClusterNames.ControllerRole, ClusterNames.NodeRole] : [ClusterNames.ControllerRole],

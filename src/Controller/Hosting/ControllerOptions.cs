@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Orchestrator.Controller.AllInOne;
 using Orchestrator.Controller.Api;
 using Orchestrator.Hosting;
+using Orchestrator.Hosting.Remoting;
 
 namespace Orchestrator.Controller.Hosting;
 
@@ -41,9 +42,12 @@ public sealed class ControllerOptions
 
     public ApiOptions Api { get; set; } = new();
 
+    /// <summary>TLS for remoting (<c>Orchestrator:Remoting</c>).</summary>
+    public RemotingSecurity Remoting { get; set; } = new();
+
     public AllInOneOptions AllInOne { get; set; } = new() { Enabled = false };
 
-    public IReadOnlyList<string> EffectiveSeeds => Seeds.Count > 0 ? Seeds : [$"akka.tcp://orchestrator@{(string.IsNullOrWhiteSpace(PublicHostname) ? Bind : PublicHostname)}:{Port}"];
+    public IReadOnlyList<string> EffectiveSeeds => Seeds.Count > 0 ? Seeds : [$"{ProcessAkka.Scheme(Remoting)}://{ProcessAkka.SystemName}@{(string.IsNullOrWhiteSpace(PublicHostname) ? Bind : PublicHostname)}:{Port}"];
 
     public string DefaultJournalPath => Path.Combine(Data, "controller.db");
 
@@ -55,6 +59,7 @@ public sealed class ControllerOptions
         options.Seeds = configuration.GetSection(ProcessDefaults.SeedsKey).Get<List<string>>() ?? [];
         configuration.GetSection(ApiOptions.Section).Bind(options.Api);
         configuration.GetSection(AllInOneOptions.Section).Bind(options.AllInOne);
+        configuration.GetSection(RemotingSecurity.Section).Bind(options.Remoting);
         return options;
     }
 
@@ -70,6 +75,8 @@ public sealed class ControllerOptions
             .Positive(Key(nameof(NodeTimeout)), NodeTimeout);
         Api.Validate(check);
         AllInOne.Validate(check);
+        Remoting.Check(check, Key(nameof(Bind)), Bind);
+        Remoting.CheckSeeds(check, Seeds);
         // One placement may take several node round trips (an allocation refused by one provider is retried on the
         // next, up to three), each up to NodeTimeout: a REST request that gave up sooner would answer 503 for a
         // placement that then commits. The defaults (20 s against 5 s) leave room for three.

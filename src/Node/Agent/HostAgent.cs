@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.Event;
 using Orchestrator.Hosting;
+using Orchestrator.Hosting.Remoting;
 using Orchestrator.Node.Nvmet;
 using Orchestrator.Node.Pools;
 using Orchestrator.Protocol;
@@ -126,6 +127,20 @@ public sealed class HostAgent : ReceiveActor, IWithTimers
 
     public static Props Props(HostTopology initial, TopologySource source, int snapshotEvery, NvmetApplier nvmet, IActorRef? coordinator = null, TimeSpan? registerEvery = null)
         => Akka.Actor.Props.Create(() => new HostAgent(initial, source, snapshotEvery, nvmet, coordinator, registerEvery));
+
+    /// <summary>Requests from anyone but a controller of this cluster are dropped before any handler sees them (<see cref="SenderCheck"/>).</summary>
+    protected override bool AroundReceive(Receive receive, object message)
+    {
+        if (SenderCheck.Refusal(message, Sender, Context.System, coordinator is null ? null : Akka.Cluster.Cluster.Get(Context.System)) is { } refusal)
+        {
+            if (SenderCheck.ShouldLog(Sender, DateTime.UtcNow))
+            {
+                log.Warning("host {0}: {1}", Host, refusal);
+            }
+            return true;
+        }
+        return base.AroundReceive(receive, message);
+    }
 
     protected override void PreStart()
     {

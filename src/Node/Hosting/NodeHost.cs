@@ -37,7 +37,7 @@ public static class NodeHost
         builder.Services.AddSingleton(topology);
         builder.Services.AddAkka(SystemName, akka =>
         {
-            akka.WithOrchestratorDefaults(options.Bind, options.Port, options.Journal, Path.Combine(ProcessDefaults.Data, $"node-{host}.db"), options.ExtraHocon, options.PublicHostname, journalOwner: host);
+            akka.WithOrchestratorDefaults(options.Bind, options.Port, options.Journal, Path.Combine(ProcessDefaults.Data, $"node-{host}.db"), options.ExtraHocon, options.PublicHostname, journalOwner: host, security: options.Remoting);
             var clustered = options.Seeds.Count > 0;
             if (clustered)
             {

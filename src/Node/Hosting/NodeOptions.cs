@@ -1,4 +1,5 @@
 using Orchestrator.Hosting;
+using Orchestrator.Hosting.Remoting;
 using Orchestrator.Node.Nvmet;
 using Orchestrator.Protocol.Rules;
 
@@ -46,6 +47,9 @@ public sealed class NodeOptions
     /// <summary>How often the agent re-registers with the controller (carrying every allocation, for reconciliation).</summary>
     public TimeSpan RegisterEvery { get; set; } = ProcessDefaults.RegisterEvery;
 
+    /// <summary>TLS for remoting (<c>Orchestrator:Remoting</c>).</summary>
+    public RemotingSecurity Remoting { get; set; } = new();
+
     /// <summary>Extra HOCON prepended to the configuration (tests tune cluster timings with it).</summary>
     public string? ExtraHocon { get; set; }
 
@@ -60,6 +64,8 @@ public sealed class NodeOptions
             .Positive(Key(nameof(RegisterEvery)), RegisterEvery)
             // The rule the controller applies to a placement's host: a host it could never be asked to place on is no use.
             .Rule(Key(nameof(Host)), Host is null ? null : RequestRules.HostName(Host));
+        Remoting.Check(check, Key(nameof(Bind)), Bind);
+        Remoting.CheckSeeds(check, Seeds);
         check.ThrowIfAny<NodeOptions>();
     }
 }

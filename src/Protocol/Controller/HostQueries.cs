@@ -4,7 +4,7 @@ namespace Orchestrator.Protocol.Controller;
 
 /// <summary>A registered host's topology as the controller holds it.</summary>
 [Manifest("controller.get-host-topology.v1")]
-public sealed record GetHostTopology(string Host) : IProtocolMessage;
+public sealed record GetHostTopology(string Host) : IControllerRequest;
 
 [Manifest("controller.host-topology-found.v1")]
 public sealed record HostTopologyFound(string Host, TopologyDocument Topology) : IProtocolMessage;
@@ -14,11 +14,11 @@ public sealed record HostTopologyFound(string Host, TopologyDocument Topology) :
 /// which answers with a <see cref="Node.HostSnapshot"/>; a host that is not Up gets a <see cref="PlacementRejected"/>.
 /// </summary>
 [Manifest("controller.get-host-pools.v1")]
-public sealed record GetHostPools(string Host) : IProtocolMessage;
+public sealed record GetHostPools(string Host) : IControllerRequest;
 
 /// <summary>The figures <c>/metrics</c> exports, computed by the coordinator in one pass.</summary>
 [Manifest("controller.get-controller-stats.v1")]
-public sealed record GetControllerStats : IProtocolMessage;
+public sealed record GetControllerStats : IControllerRequest;
 
 public sealed record StateCount(string State, int Count);
 

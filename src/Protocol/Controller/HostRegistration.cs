@@ -16,22 +16,22 @@ namespace Orchestrator.Protocol.Controller;
 /// </summary>
 [Manifest("controller.register-host.v1")]
 public sealed record RegisterHost(string Host, TopologyDocument Topology, IReadOnlyList<PoolStatus> Pools, long Incarnation, string Identity = "",
-    long Registration = 0, int Parts = 0) : IProtocolMessage;
+    long Registration = 0, int Parts = 0) : INodeReport;
 
 /// <summary>
 /// Part <see cref="Part"/> (from 0) of registration <see cref="Registration"/>: allocations of one pool, sent in order
 /// right after their <see cref="RegisterHost"/> by the same agent.
 /// </summary>
 [Manifest("controller.register-host-part.v1")]
-public sealed record RegisterHostPart(string Host, long Incarnation, long Registration, int Part, string Provider, IReadOnlyList<AllocationRecord> Allocations) : IProtocolMessage;
+public sealed record RegisterHostPart(string Host, long Incarnation, long Registration, int Part, string Provider, IReadOnlyList<AllocationRecord> Allocations) : INodeReport;
 
 /// <summary>The controller took the registration; reconciliation of the host's allocations has started.</summary>
 [Manifest("controller.host-registered.v1")]
-public sealed record HostRegistered(string Host) : IProtocolMessage;
+public sealed record HostRegistered(string Host) : IControllerRequest;
 
 /// <summary>The controller refused the registration, and why (another node holds the host name, a forged incarnation, no identity).</summary>
 [Manifest("controller.host-registration-refused.v1")]
-public sealed record HostRegistrationRefused(string Host, string Reason) : IProtocolMessage;
+public sealed record HostRegistrationRefused(string Host, string Reason) : IControllerRequest;
 
 /// <summary>How the controller sees a host.</summary>
 public enum HostStatus

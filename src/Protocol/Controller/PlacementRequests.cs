@@ -11,26 +11,26 @@ public sealed record PlacementPolicy(string? Mode = null, string? MaxLevel = nul
 
 /// <summary>Place a buffer for these clients on this host. Idempotent by <see cref="RequestId"/>.</summary>
 [Manifest("controller.place-buffer.v1")]
-public sealed record PlaceBuffer(string RequestId, string Host, IReadOnlyList<string> Clients, long SizeBytes, NvmeofTarget? Nvmeof = null, PlacementPolicy? Policy = null) : IProtocolMessage;
+public sealed record PlaceBuffer(string RequestId, string Host, IReadOnlyList<string> Clients, long SizeBytes, NvmeofTarget? Nvmeof = null, PlacementPolicy? Policy = null) : IControllerRequest;
 
 /// <summary>The same decision as <see cref="PlaceBuffer"/>, as a dry run: nothing is reserved.</summary>
 [Manifest("controller.explain-placement.v1")]
-public sealed record ExplainPlacement(string Host, IReadOnlyList<string> Clients, long SizeBytes, PlacementPolicy? Policy = null) : IProtocolMessage;
+public sealed record ExplainPlacement(string Host, IReadOnlyList<string> Clients, long SizeBytes, PlacementPolicy? Policy = null) : IControllerRequest;
 
 /// <summary>Release a placement (idempotent).</summary>
 [Manifest("controller.release-placement.v1")]
-public sealed record ReleasePlacement(string PlacementId) : IProtocolMessage;
+public sealed record ReleasePlacement(string PlacementId) : IControllerRequest;
 
 [Manifest("controller.get-placement.v1")]
-public sealed record GetPlacement(string PlacementId) : IProtocolMessage;
+public sealed record GetPlacement(string PlacementId) : IControllerRequest;
 
 /// <summary>Placements in id order, filtered by host and state, one page of at most <see cref="Limit"/> after <see cref="Offset"/>.</summary>
 [Manifest("controller.list-placements.v1")]
-public sealed record ListPlacements(string? Host = null, PlacementState? State = null, int Offset = 0, int Limit = int.MaxValue) : IProtocolMessage;
+public sealed record ListPlacements(string? Host = null, PlacementState? State = null, int Offset = 0, int Limit = int.MaxValue) : IControllerRequest;
 
 [Manifest("controller.get-hosts.v1")]
-public sealed record GetHosts : IProtocolMessage;
+public sealed record GetHosts : IControllerRequest;
 
 /// <summary>Stop (or allow again) new placements on a host, or on one provider of it.</summary>
 [Manifest("controller.set-drain.v1")]
-public sealed record SetDrain(string Host, string? Provider, bool Drained) : IProtocolMessage;
+public sealed record SetDrain(string Host, string? Provider, bool Drained) : IControllerRequest;

@@ -9,7 +9,7 @@ namespace Orchestrator.Protocol.Node;
 /// then offset order). Every pool's counts and figures stay whole either way.
 /// </summary>
 [Manifest("node.get-host-snapshot.v1")]
-public sealed record GetHostSnapshot(IReadOnlyList<string>? Allocations = null, int MaxAllocations = int.MaxValue) : IProtocolMessage;
+public sealed record GetHostSnapshot(IReadOnlyList<string>? Allocations = null, int MaxAllocations = int.MaxValue) : IControllerRequest;
 
 /// <summary>
 /// One pool as the node sees it: our books against the kernel's <c>available</c>, with every allocation.
@@ -61,11 +61,11 @@ public sealed record PoolSummary(
     string? Unavailable = null);
 
 [Manifest("node.host-snapshot.v1")]
-public sealed record HostSnapshot(string Host, TopologyDocument Topology, IReadOnlyList<PoolStatus> Pools) : IProtocolMessage;
+public sealed record HostSnapshot(string Host, TopologyDocument Topology, IReadOnlyList<PoolStatus> Pools) : INodeReport;
 
 /// <summary>Discover the topology again (new providers get pools; shrunken kernel pools are flagged).</summary>
 [Manifest("node.rescan.v1")]
-public sealed record Rescan : IProtocolMessage;
+public sealed record Rescan : IControllerRequest;
 
 [Manifest("node.rescan-completed.v1")]
-public sealed record RescanCompleted(string Host, IReadOnlyList<string> Providers, IReadOnlyList<string> Overcommitted, IReadOnlyList<DiagnosticDocument> Diagnostics, string? Error) : IProtocolMessage;
+public sealed record RescanCompleted(string Host, IReadOnlyList<string> Providers, IReadOnlyList<string> Overcommitted, IReadOnlyList<DiagnosticDocument> Diagnostics, string? Error) : INodeReport;

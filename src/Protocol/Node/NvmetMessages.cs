@@ -2,11 +2,11 @@ namespace Orchestrator.Protocol.Node;
 
 /// <summary>Point an nvmet namespace's p2pmem at a provider (ARCHITECTURE §7.4).</summary>
 [Manifest("node.apply-nvmet.v1")]
-public sealed record ApplyNvmet(string AllocationId, string Provider, string SubsystemNqn, int NamespaceId) : IProtocolMessage;
+public sealed record ApplyNvmet(string AllocationId, string Provider, string SubsystemNqn, int NamespaceId) : IControllerRequest;
 
 /// <summary>Give the namespace back to host memory (writes 0).</summary>
 [Manifest("node.release-nvmet.v1")]
-public sealed record ReleaseNvmet(string AllocationId, string SubsystemNqn, int NamespaceId) : IProtocolMessage;
+public sealed record ReleaseNvmet(string AllocationId, string SubsystemNqn, int NamespaceId) : IControllerRequest;
 
 public enum NvmetOutcome
 {
@@ -25,4 +25,4 @@ public enum NvmetOutcome
 }
 
 [Manifest("node.nvmet-result.v1")]
-public sealed record NvmetResult(string AllocationId, NvmetOutcome Outcome, string Message) : IProtocolMessage;
+public sealed record NvmetResult(string AllocationId, NvmetOutcome Outcome, string Message) : INodeReport;

@@ -59,6 +59,9 @@ internal sealed partial class ComposeCluster : IAsyncDisposable
 
     public static string ComposePath => Path.Combine(FixturePaths.RepoRoot, "docker-compose.yml");
 
+    /// <summary>The folder <c>deploy/make-certs.sh</c> writes the cluster's certificates to, as compose mounts it.</summary>
+    public const string TlsSource = "./deploy/tls/";
+
     /// <summary>The variables <c>docker compose</c> would take from the shell.</summary>
     public static IReadOnlyDictionary<string, string> Variables { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
     {
@@ -221,10 +224,34 @@ internal sealed partial class ComposeCluster : IAsyncDisposable
         {
             if (value == volume.Target || value.StartsWith(volume.Target + "/", StringComparison.Ordinal))
             {
-                return File.Resolve(volume.Source) + value[volume.Target.Length..];
+                return Source(volume) + value[volume.Target.Length..];
             }
         }
         return HostName().Replace(value, m => addresses.TryGetValue(m.Value, out var ip) ? ip : m.Value);
+    }
+
+    /// <summary>
+    /// Where a bind mount's file is here. The remoting certificates (<c>deploy/tls/</c>, made by
+    /// <c>deploy/make-certs.sh</c> before <c>docker compose up</c>) are made by that very script for this cluster.
+    /// </summary>
+    private string Source(ComposeVolume volume)
+    {
+        if (!volume.Source.StartsWith(TlsSource, StringComparison.Ordinal))
+        {
+            return File.Resolve(volume.Source);
+        }
+        if (!Directory.Exists(scratch.Combine("tls")))
+        {
+            var script = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("bash", [File.Resolve("./deploy/make-certs.sh"), scratch.Combine("tls"),
+                .. File.Services.Values.Where(s => !s.IsPostgres).Select(s => s.Name), "impostor"])
+            { RedirectStandardOutput = true, RedirectStandardError = true })!;
+            script.WaitForExit();
+            if (script.ExitCode != 0)
+            {
+                throw new InvalidOperationException($"deploy/make-certs.sh failed: {script.StandardError.ReadToEnd()}");
+            }
+        }
+        return scratch.Combine("tls", volume.Source[TlsSource.Length..]);
     }
 
     /// <summary>Test timings only (never in compose): the fast failure detector and SBR of <see cref="TestCluster.FastCluster"/>.</summary>

@@ -19,6 +19,7 @@ public sealed partial class ComposeFileTests
         ["Node"] = typeof(NodeOptions),
         ["Api"] = typeof(ApiOptions),
         ["AllInOne"] = typeof(AllInOneOptions),
+        ["Remoting"] = typeof(Orchestrator.Hosting.Remoting.RemotingSecurity),
     };
 
     [Fact]
@@ -57,6 +58,12 @@ public sealed partial class ComposeFileTests
             foreach (var volume in service.Volumes)
             {
                 Assert.True(volume.IsBindMount && volume.ReadOnly, $"{service.Name}: {volume}");
+                if (volume.Source.StartsWith(ComposeCluster.TlsSource, StringComparison.Ordinal))
+                {
+                    // Made by deploy/make-certs.sh before `docker compose up`: the CA, and this member's own certificate.
+                    Assert.Contains(volume.Source[ComposeCluster.TlsSource.Length..], new[] { "ca.crt", $"{service.Name}.pfx" });
+                    continue;
+                }
                 Assert.True(File.Exists(Compose.Resolve(volume.Source)), $"{service.Name}: {volume.Source}");
             }
             foreach (var dependency in service.DependsOn.Keys)
@@ -100,8 +107,10 @@ public sealed partial class ComposeFileTests
             Assert.Equal("0.0.0.0", service.Environment[$"Orchestrator__{section}__Bind"]);
             Assert.Equal(service.Name, service.Environment[$"Orchestrator__{section}__PublicHostname"]);
             Assert.StartsWith("Host=postgres;", service.Environment[$"Orchestrator__{section}__Journal"], StringComparison.Ordinal);
-            Assert.Equal("akka.tcp://orchestrator@controller-1:4053", service.Environment["Orchestrator__Cluster__Seeds__0"]);
-            Assert.Equal("akka.tcp://orchestrator@controller-2:4053", service.Environment["Orchestrator__Cluster__Seeds__1"]);
+            Assert.Equal("akka.ssl.tcp://orchestrator@controller-1:4053", service.Environment["Orchestrator__Cluster__Seeds__0"]);
+            Assert.Equal("akka.ssl.tcp://orchestrator@controller-2:4053", service.Environment["Orchestrator__Cluster__Seeds__1"]);
+            Assert.Equal("/etc/orchestrator/tls/member.pfx", service.Environment["Orchestrator__Remoting__Certificate"]);
+            Assert.Equal("/etc/orchestrator/tls/ca.crt", service.Environment["Orchestrator__Remoting__Authority"]);
             Assert.Equal("true", service.Environment["Orchestrator__Logging__Json"]);
             if (section == "Controller")
             {

@@ -60,7 +60,10 @@ public static class PlacementAdmission
             return new Admission.Refused(new PlacementRejected(PlacementErrorKind.Unavailable, $"host '{hostName}' is {host?.Status.ToString() ?? "gone"}: {refusal}", null));
         }
         var decision = PlacementDecider.Decide(host, request, random);
-        return decision.Chosen is { } next && attempts < MaxAttempts ? new Admission.Place(next, request, decision.Explanation)
-            : Otherwise(decision, hostName, refusal);
+        return decision.Chosen is not { } next ? Otherwise(decision, hostName, refusal)
+            : attempts < MaxAttempts ? new Admission.Place(next, request, decision.Explanation)
+            // A provider still fits, but the node refused every attempt (its figures changed, a pool went down): passing, so 503, never "nothing fits".
+            : new Admission.Refused(new PlacementRejected(PlacementErrorKind.Unavailable,
+                $"host '{hostName}' refused {attempts} attempts, the last because {refusal}; retry later", decision.Explanation));
     }
 }

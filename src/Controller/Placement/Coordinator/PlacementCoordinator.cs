@@ -3,6 +3,7 @@ using Akka.Cluster;
 using Akka.Event;
 using Akka.Pattern;
 using Akka.Persistence;
+using Orchestrator.Hosting.Remoting;
 using Orchestrator.Protocol;
 using Orchestrator.Protocol.Controller;
 using Orchestrator.Protocol.Node;
@@ -105,6 +106,20 @@ public sealed class PlacementCoordinator : ReceivePersistentActor
     {
         log.Error("placement coordinator cannot write its journal ({0}); restarting with backoff, requests in flight will time out", cause.Message);
         base.OnPersistFailure(cause, @event, sequenceNr);
+    }
+
+    /// <summary>Registrations from anyone but a node, and requests from anyone but a controller, are dropped (<see cref="SenderCheck"/>).</summary>
+    protected override bool AroundReceive(Receive receive, object message)
+    {
+        if (SenderCheck.Refusal(message, Sender, Context.System, Cluster.Get(Context.System)) is { } refusal)
+        {
+            if (SenderCheck.ShouldLog(Sender, DateTime.UtcNow))
+            {
+                log.Warning("placement coordinator: {0}", refusal);
+            }
+            return true;
+        }
+        return base.AroundReceive(receive, message);
     }
 
     protected override void PreStart()

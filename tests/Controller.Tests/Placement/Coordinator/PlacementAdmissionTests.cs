@@ -63,8 +63,11 @@ public sealed class PlacementAdmissionTests
         var request = SampleHost.Request(8 * MiB, clients: [Nic]);
         Assert.Equal($"place {A}", Describe(PlacementAdmission.AfterRefusal(host, "storage-01", request, attempts: 1, "refused", new Random(1))));
         var spent = PlacementAdmission.AfterRefusal(host, "storage-01", request, PlacementAdmission.MaxAttempts, "refused", new Random(1));
-        Assert.Equal("NoCompatibleProvider", Describe(spent));
-        Assert.Equal("refused", ((Admission.Refused)spent).Rejection.Message);
+        // A provider still fits and the node kept refusing (figures changing, pools going down): a passing state, 503, never 422.
+        Assert.Equal("Unavailable", Describe(spent));
+        Assert.Contains($"refused {PlacementAdmission.MaxAttempts} attempts, the last because refused", ((Admission.Refused)spent).Rejection.Message, StringComparison.Ordinal);
+        var nothingFits = PlacementAdmission.AfterRefusal(State(freeA: 0, freeB: 0, freeC: 0), "storage-01", request, PlacementAdmission.MaxAttempts, "refused", new Random(1));
+        Assert.Equal("NoCompatibleProvider", Describe(nothingFits));
         Assert.Equal("Unavailable", Describe(PlacementAdmission.AfterRefusal(null, "storage-01", request, 1, "refused", new Random(1))));
     }
 
