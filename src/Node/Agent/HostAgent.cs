@@ -54,6 +54,7 @@ public sealed class HostAgent : ReceiveActor, IWithTimers
         Receive<AllocateBuffer>(m => ToPool(m.Provider, m.AllocationId, pool => pool.Forward(m with { Provider = Normalize(m.Provider) })));
         Receive<FreeBuffer>(m => ToPool(m.Provider, m.AllocationId, pool => pool.Forward(m with { Provider = Normalize(m.Provider) })));
         Receive<GetHostSnapshot>(_ => Snapshot());
+        Receive<GetAgentHealth>(_ => Health());
         ReceiveAsync<Rescan>(async _ =>
         {
             var sender = Sender;
@@ -223,6 +224,12 @@ public sealed class HostAgent : ReceiveActor, IWithTimers
         var document = TopologyDocumentMapper.ToDocument(topology, withDiagnostics: true);
         var host = Host;
         PoolStatuses().PipeTo(Sender, success: statuses => new HostSnapshot(host, document, statuses));
+    }
+
+    private void Health()
+    {
+        var (host, clustered, isRegistered, refused) = (Host, coordinator is not null, registered, refusal);
+        PoolStatuses().PipeTo(Sender, success: statuses => new AgentHealth(host, statuses, clustered, isRegistered, refused));
     }
 
     /// <summary>

@@ -46,6 +46,12 @@ public sealed class NodeOptions
     /// <summary>How often the agent re-registers with the controller (carrying every allocation, for reconciliation).</summary>
     public TimeSpan RegisterEvery { get; set; } = ProcessDefaults.RegisterEvery;
 
+    /// <summary>
+    /// An <c>http://</c> URL to serve <c>/healthz</c> and <c>/readyz</c> on (<see cref="NodeHealth"/>), such as
+    /// <c>http://0.0.0.0:4064</c>; unset (the default): no HTTP at all, so that several nodes can share a machine.
+    /// </summary>
+    public string? Health { get; set; }
+
     /// <summary>Extra HOCON prepended to the configuration (tests tune cluster timings with it).</summary>
     public string? ExtraHocon { get; set; }
 
@@ -58,8 +64,13 @@ public sealed class NodeOptions
             .Port(Key(nameof(Port)), Port, zeroPicksFree: true)
             .Positive(Key(nameof(SnapshotEvery)), SnapshotEvery, "events")
             .Positive(Key(nameof(RegisterEvery)), RegisterEvery)
+            .That(Health is null || IsListenUrl(Health), Key(nameof(Health)), Health ?? "", "expected an http:// URL to listen on, such as http://0.0.0.0:4064 (port 0 picks a free one)")
             // The rule the controller applies to a placement's host: a host it could never be asked to place on is no use.
             .Rule(Key(nameof(Host)), Host is null ? null : RequestRules.HostName(Host));
         check.ThrowIfAny<NodeOptions>();
     }
+
+    // Kestrel takes a bare scheme://host:port; a path or query would be silently ignored, so it is refused instead.
+    private static bool IsListenUrl(string url)
+        => Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme == Uri.UriSchemeHttp && uri.AbsolutePath == "/" && uri.Query.Length == 0;
 }
