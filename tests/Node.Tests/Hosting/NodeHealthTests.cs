@@ -12,7 +12,7 @@ namespace Orchestrator.Node.Tests.Hosting;
 
 /// <summary>
 /// The node's opt-in health listener on a real Kestrel in front of the real host: off without the setting, 503 with
-/// the host, the provider and the reason while a pool's journal refuses writes, ready
+/// the host, the provider and the reason while a pool's journal refuses writes (and for as long as it does), ready
 /// again by itself once it takes them; 503 while an agent does not answer or, in a cluster, no controller took it.
 /// </summary>
 public sealed class NodeHealthTests : IDisposable
@@ -61,6 +61,8 @@ public sealed class NodeHealthTests : IDisposable
             Assert.Contains($"pool {ProviderA} on storage-01 is unavailable", problem, StringComparison.Ordinal);
             Assert.Contains(SqliteWriteFault.Reason, problem, StringComparison.Ordinal);
             Assert.False(down.Body.GetProperty("ready").GetBoolean());
+            // It restarts and replays meanwhile (reads work): that alone must not make it ready while writes fail.
+            await Readyz.HoldsAsync(http, "503 while the journal refuses the pool's writes", TimeSpan.FromSeconds(4), a => a.Status == HttpStatusCode.ServiceUnavailable);
             Assert.Equal(RefusalReason.Unavailable, (await node.Refused(new AllocateBuffer(ProviderA, "still-refused", 1 << 20))).Reason);
         }
 
