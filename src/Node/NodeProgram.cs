@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.Configuration;
 using Orchestrator.Hosting;
 using Orchestrator.Hosting.Remoting;
@@ -22,6 +23,7 @@ public static class NodeProgram
         ["--bind"] = NodeOptions.Key(nameof(NodeOptions.Bind)),
         ["--port"] = NodeOptions.Key(nameof(NodeOptions.Port)),
         ["--public-hostname"] = NodeOptions.Key(nameof(NodeOptions.PublicHostname)),
+        ["--health"] = NodeOptions.Key(nameof(NodeOptions.Health)),
     };
 
     public static Task<int> Main(string[] args) => ProcessProgram.RunAsync(args, Switches, configuration =>
@@ -31,5 +33,10 @@ public static class NodeProgram
         options.Seeds = configuration.GetSection(ProcessDefaults.SeedsKey).Get<List<string>>() ?? [];
         configuration.GetSection(RemotingSecurity.Section).Bind(options.Remoting);
         return NodeHost.Build(options);
-    }, e => e is TopologyException ? ($"cannot discover the host: {e.Message}", 1) : null);
+    }, e => e switch
+    {
+        TopologyException => ($"cannot discover the host: {e.Message}", 1),
+        IOException { InnerException: AddressInUseException } => ($"cannot serve health checks ({NodeOptions.Key(nameof(NodeOptions.Health))}): {e.Message}", 1),
+        _ => null,
+    });
 }

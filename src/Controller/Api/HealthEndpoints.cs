@@ -1,41 +1,53 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Orchestrator.Controller.AllInOne;
 using Orchestrator.Controller.Hosting;
 using Orchestrator.Hosting;
+using Orchestrator.Node.Agent;
 using Orchestrator.Protocol.Controller;
 
 namespace Orchestrator.Controller.Api;
 
 /// <summary>
-/// <c>/healthz</c> (the process answers) and <c>/readyz</c> (the placement coordinator answers and the journal
-/// database is reachable): load balancers send placements only to a ready controller.
+/// <c>/healthz</c> (the process answers) and <c>/readyz</c> (the placement coordinator answers, the journal database
+/// is reachable and, in the all-in-one mode, every host agent of this process is ready: <see cref="AgentReadiness"/>):
+/// load balancers send placements only to a ready controller.
 /// </summary>
 public static class HealthEndpoints
 {
-    public sealed record Readiness(bool Ready, bool Coordinator, bool Journal, IReadOnlyList<string> Problems);
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(3);
+
+    /// <summary><see cref="Hosts"/>: every host agent this process runs is ready (true when it runs none).</summary>
+    public sealed record Readiness(bool Ready, bool Coordinator, bool Journal, bool Hosts, IReadOnlyList<string> Problems);
 
     public static void Map(IEndpointRouteBuilder app)
     {
         app.MapGet("/healthz", () => TypedResults.Ok(new { status = "ok" })).WithTags("Health").WithSummary("Liveness: the process answers");
         app.MapGet("/readyz", Ready).WithTags("Health").Produces<Readiness>().Produces<Readiness>(StatusCodes.Status503ServiceUnavailable)
-            .WithSummary("Readiness: the placement coordinator answers and the journal is reachable");
+            .WithSummary("Readiness: the placement coordinator answers, the journal is reachable and every local host agent (all-in-one) is ready");
     }
 
-    private static async Task<IResult> Ready(HttpContext http, CoordinatorClient coordinator, ControllerOptions options)
+    private static async Task<IResult> Ready(HttpContext http, CoordinatorClient coordinator, ControllerOptions options, LocalAgents agents)
     {
+        // Asked together: a probe waits for the slowest answer, not for their sum.
+        var coordinatorAnswer = coordinator.AskAsync<ControllerStats>(new GetControllerStats(), http.RequestAborted, Timeout);
+        var journalAnswer = JournalProbe.CheckAsync(options.Journal, options.DefaultJournalPath, Timeout, http.RequestAborted);
+        var hostsAnswer = agents.ProblemsAsync(Timeout, http.RequestAborted);
+        var (_, refused) = await coordinatorAnswer;
+        var journalError = await journalAnswer;
+        var hostProblems = await hostsAnswer;
         var problems = new List<string>();
-        var (_, refused) = await coordinator.AskAsync<ControllerStats>(new GetControllerStats(), http.RequestAborted, TimeSpan.FromSeconds(3));
         if (refused is not null)
         {
             problems.Add("the placement coordinator does not answer");
         }
-        var journalError = await JournalProbe.CheckAsync(options.Journal, options.DefaultJournalPath, TimeSpan.FromSeconds(3), http.RequestAborted);
         if (journalError is not null)
         {
             problems.Add($"the journal is not reachable: {journalError}");
         }
-        var readiness = new Readiness(problems.Count == 0, refused is null, journalError is null, problems);
+        problems.AddRange(hostProblems);
+        var readiness = new Readiness(problems.Count == 0, refused is null, journalError is null, hostProblems.Count == 0, problems);
         return TypedResults.Json(readiness, statusCode: problems.Count == 0 ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
     }
 }

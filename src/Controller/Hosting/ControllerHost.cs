@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Orchestrator.Controller.AllInOne;
 using Orchestrator.Controller.Api;
 using Orchestrator.Controller.Placement;
 using Orchestrator.Hosting;
@@ -47,10 +48,12 @@ public static class ControllerHost
         }
         builder.Services.AddSingleton<StartupChecks>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<StartupChecks>());
+        builder.Services.AddSingleton<LocalAgents>();
         builder.Services.AddAkka(SystemName, (akka, sp) =>
         {
             var o = sp.GetRequiredService<ControllerOptions>();
             var simulated = sp.GetRequiredService<StartupChecks>().Simulated;
+            var local = sp.GetRequiredService<LocalAgents>();
             akka.WithOrchestratorDefaults(o.Bind, o.Port, o.Journal, o.DefaultJournalPath, o.ExtraHocon, o.PublicHostname, security: o.Remoting);
             akka.WithClustering(new ClusterOptions
             {
@@ -73,8 +76,8 @@ public static class ControllerHost
                     var nvmet = new NvmetApplier(NvmetApplier.DefaultConfigfsRoot, enabled: false);
                     foreach (var (source, topology) in simulated)
                     {
-                        system.ActorOf(HostAgent.Props(topology, source, o.SnapshotEvery, nvmet, coordinator, o.AllInOne.RegisterEvery),
-                            "host-agent-" + Uri.EscapeDataString(topology.Host));
+                        local.Add(topology.Host, system.ActorOf(HostAgent.Props(topology, source, o.SnapshotEvery, nvmet, coordinator, o.AllInOne.RegisterEvery),
+                            "host-agent-" + Uri.EscapeDataString(topology.Host)));
                     }
                     Log.Information("all-in-one: simulating {Count} hosts ({Hosts})", simulated.Count, string.Join(", ", simulated.Select(s => s.Topology.Host)));
                 });

@@ -65,6 +65,7 @@ public sealed class HostAgent : ReceiveActor, IWithTimers
                 coordinator.Tell(part);  // in order, right after the header, through the same proxy
             }
         });
+        Receive<GetAgentHealth>(_ => Health());
         ReceiveAsync<Rescan>(async _ =>
         {
             var sender = Sender;
@@ -268,6 +269,12 @@ public sealed class HostAgent : ReceiveActor, IWithTimers
             listed.Add(allocations == status.Allocations ? status : status with { Allocations = allocations });
         }
         return listed;
+    }
+
+    private void Health()
+    {
+        var (host, clustered, isRegistered, refused) = (Host, coordinator is not null, registered, refusal);
+        PoolStatuses().PipeTo(Sender, success: statuses => new AgentHealth(host, statuses, clustered, isRegistered, refused));
     }
 
     /// <summary>

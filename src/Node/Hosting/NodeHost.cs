@@ -1,5 +1,6 @@
 using Akka.Cluster.Hosting;
 using Akka.Hosting;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Orchestrator.Hosting;
@@ -14,7 +15,8 @@ namespace Orchestrator.Node.Hosting;
 /// <summary>
 /// Composes a node process: discovers the host, then an ActorSystem with remoting (and clustering with role
 /// <c>node</c> when seeds are set), Akka.Persistence.Sql (SQLite file or PostgreSQL), our protocol serializer
-/// bound to every <see cref="IProtocolMessage"/> with strict serialization, Serilog, and the <see cref="HostAgent"/>.
+/// bound to every <see cref="IProtocolMessage"/> with strict serialization, Serilog, the <see cref="HostAgent"/>, and
+/// with <see cref="NodeOptions.Health"/> the HTTP health checks of <see cref="NodeHealth"/>.
 /// </summary>
 public static class NodeHost
 {
@@ -26,13 +28,13 @@ public static class NodeHost
     /// naming each (<see cref="NodeOptions.Validate"/>) before anything is read or started; discovery errors surface
     /// here as a <see cref="TopologyException"/> naming the input.
     /// </summary>
-    public static IHost Build(NodeOptions options, Action<HostApplicationBuilder>? configure = null)
+    public static IHost Build(NodeOptions options, Action<IHostApplicationBuilder>? configure = null)
     {
         options.Validate();
         var source = new TopologySource(options.Topology is null ? options.SysfsRoot : null, options.Topology, options.Host);
         var topology = source.Discover();
         var host = topology.Host;
-        var builder = Host.CreateApplicationBuilder();
+        IHostApplicationBuilder builder = options.Health is { } health ? NodeHealth.Builder(health) : Host.CreateApplicationBuilder();
         builder.Services.AddSerilog();
         builder.Services.AddSingleton(topology);
         builder.Services.AddAkka(SystemName, akka =>
@@ -54,7 +56,7 @@ public static class NodeHost
             });
         });
         configure?.Invoke(builder);
-        return builder.Build();
+        return builder is WebApplicationBuilder web ? NodeHealth.Map(web.Build(), host) : ((HostApplicationBuilder)builder).Build();
     }
 }
 

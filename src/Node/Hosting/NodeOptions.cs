@@ -50,6 +50,12 @@ public sealed class NodeOptions
     /// <summary>TLS for remoting (<c>Orchestrator:Remoting</c>).</summary>
     public RemotingSecurity Remoting { get; set; } = new();
 
+    /// <summary>
+    /// An <c>http://</c> URL to serve <c>/healthz</c> and <c>/readyz</c> on (<see cref="NodeHealth"/>), such as
+    /// <c>http://0.0.0.0:4064</c>; unset (the default): no HTTP at all, so that several nodes can share a machine.
+    /// </summary>
+    public string? Health { get; set; }
+
     /// <summary>Extra HOCON prepended to the configuration (tests tune cluster timings with it).</summary>
     public string? ExtraHocon { get; set; }
 
@@ -62,10 +68,15 @@ public sealed class NodeOptions
             .Port(Key(nameof(Port)), Port, zeroPicksFree: true)
             .Positive(Key(nameof(SnapshotEvery)), SnapshotEvery, "events")
             .Positive(Key(nameof(RegisterEvery)), RegisterEvery)
+            .That(Health is null || IsListenUrl(Health), Key(nameof(Health)), Health ?? "", "expected an http:// URL to listen on, such as http://0.0.0.0:4064 (port 0 picks a free one)")
             // The rule the controller applies to a placement's host: a host it could never be asked to place on is no use.
             .Rule(Key(nameof(Host)), Host is null ? null : RequestRules.HostName(Host));
         Remoting.Check(check, Key(nameof(Bind)), Bind);
         Remoting.CheckSeeds(check, Seeds);
         check.ThrowIfAny<NodeOptions>();
     }
+
+    // Kestrel takes a bare scheme://host:port; a path or query would be silently ignored, so it is refused instead.
+    private static bool IsListenUrl(string url)
+        => Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme == Uri.UriSchemeHttp && uri.AbsolutePath == "/" && uri.Query.Length == 0;
 }

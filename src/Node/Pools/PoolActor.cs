@@ -51,8 +51,10 @@ public sealed class PoolActor : ReceivePersistentActor
         Recover<PoolOpened>(e => allocator ??= new ExtentAllocator(e.CapacityBytes));
         Recover<BufferAllocated>(e => Take(new Extent(e.AllocationId, e.Offset, e.Length, e.RequestedBytes, e.AlignmentBytes), "journal"));
         Recover<BufferFreed>(e => allocator?.Free(e.AllocationId));
+        Recover<PoolResumed>(_ => { });
         Recover<RecoveryCompleted>(_ =>
         {
+            log.Info("pool {0} on {1}: capacity {2} bytes, {3} buffers held after recovery", provider, host, allocator?.CapacityBytes ?? initialCapacity, allocator?.Allocations.Count ?? 0);
             if (allocator is null)
             {
                 // First start: the pool's capacity is what the kernel had available when we first saw it.
@@ -61,12 +63,16 @@ public sealed class PoolActor : ReceivePersistentActor
                     allocator = new ExtentAllocator(e.CapacityBytes);
                     reportTo?.Tell(new PoolUp(provider));
                 });
+                return;
             }
-            log.Info("pool {0} on {1}: capacity {2} bytes, {3} buffers held after recovery", provider, host, allocator?.CapacityBytes ?? initialCapacity, allocator?.Allocations.Count ?? 0);
-            if (allocator is not null)
+            // Up only once the journal takes a write: a full disk replays fine and fails the next allocation, and a
+            // pool reported up meanwhile would make readiness and the controller's view say it can serve. Until then
+            // the agent keeps it down with the last reason; a failed write stops it and the backoff tries again.
+            Persist(new PoolResumed(host, provider), _ =>
             {
                 reportTo?.Tell(new PoolUp(provider));
-            }
+                MaybeSnapshot();
+            });
         });
 
         Command<AllocateBuffer>(Allocate);

@@ -4,6 +4,14 @@ namespace Orchestrator.Protocol.Node;
 [Manifest("pool.opened.v1")]
 public sealed record PoolOpened(string Host, string Provider, long CapacityBytes) : IProtocolMessage;
 
+/// <summary>
+/// A pool that was opened before started serving again from its journal (each start and each restart after a journal
+/// failure). Journaled because replaying proves only that the journal can be read: on a full disk it still can, and
+/// the pool reports itself up only once its journal took this write. Replay ignores it.
+/// </summary>
+[Manifest("pool.resumed.v1")]
+public sealed record PoolResumed(string Host, string Provider) : IProtocolMessage;
+
 /// <summary>A buffer was reserved at this extent. Replay takes exactly this extent.</summary>
 [Manifest("pool.buffer-allocated.v1")]
 public sealed record BufferAllocated(string AllocationId, long Offset, long Length, long RequestedBytes, long AlignmentBytes) : IProtocolMessage;

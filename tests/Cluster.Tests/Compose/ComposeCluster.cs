@@ -22,16 +22,18 @@ namespace Orchestrator.Cluster.Tests.Compose;
 /// service's environment, rewritten for one machine:
 /// <list type="bullet">
 /// <item>service host names → distinct loopback addresses (<c>127.A.B.11</c>, <c>.12</c>, …; Linux routes all of
-/// 127/8; A.B is random per cluster so concurrent runs do not collide), a bind to <c>0.0.0.0</c> → the service's own
-/// address, so two services keep the same container port (4053, 4054, 5080) without clashing;</item>
+/// 127/8; A.B is random per cluster so concurrent runs do not collide), a bind to <c>0.0.0.0</c> (alone or in a
+/// listen URL) → the service's own address, so two services keep the same container port (4053, 4054, 4064, 5080)
+/// without clashing;</item>
 /// <item>the PostgreSQL connection strings (<c>Host=postgres</c>) → a fresh database per compose database on the
 /// server <c>ORCHESTRATOR_TEST_POSTGRES</c> names (skipped without one, failed in CI);</item>
 /// <item>published REST ports → free ports; bind-mounted files → their paths in the repository;</item>
 /// <item>plus, for tests only, the cluster timings of <see cref="TestCluster.FastCluster"/> (<c>…__ExtraHocon</c>) and
 /// a 1 s node re-registration: production's failure detector and Split Brain Resolver take tens of seconds.</item>
 /// </list>
-/// Services start in <c>depends_on</c> order; <c>service_healthy</c> waits for <c>/healthz</c> (a REST service) or
-/// a TCP connect to the remoting port (a node), as the Dockerfiles' health checks do.
+/// Services start in <c>depends_on</c> order; <c>service_healthy</c> waits for <c>/healthz</c> (on the REST address, or
+/// on a node's health listener, <c>Orchestrator__Node__Health</c>, as compose's health checks do) or else a TCP connect
+/// to the remoting port (the node Dockerfile's own check).
 /// </summary>
 internal sealed partial class ComposeCluster : IAsyncDisposable
 {
@@ -43,6 +45,7 @@ internal sealed partial class ComposeCluster : IAsyncDisposable
     private readonly Dictionary<string, ServiceProcess> processes = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> addresses = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Uri> restUrls = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Uri> healthUrls = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<string> log = new();
     private readonly TempDirectory scratch = new();
 
@@ -107,6 +110,9 @@ internal sealed partial class ComposeCluster : IAsyncDisposable
 
     public Uri Rest(string service) => restUrls[service];
 
+    /// <summary>A node's health listener (<c>/healthz</c>, <c>/readyz</c>), rewritten to its loopback address.</summary>
+    public Uri Health(string service) => healthUrls[service];
+
     public ServiceProcess Service(string name) => processes[name];
 
     public void Kill(string service) => processes[service].Kill();
@@ -126,9 +132,14 @@ internal sealed partial class ComposeCluster : IAsyncDisposable
     {
         var original = addresses[like];
         var address = $"{original[..original.LastIndexOf('.')]}.{200 + processes.Count}";
-        var environment = processes[like].Environment.ToDictionary(e => e.Key, e => e.Value == original ? address : e.Value, StringComparer.Ordinal);
+        var environment = processes[like].Environment.ToDictionary(e => e.Key,
+            e => e.Value == original ? address : e.Value.Replace($"://{original}:", $"://{address}:", StringComparison.Ordinal), StringComparer.Ordinal);
         adjust(environment);
         addresses[name] = address;
+        if (environment.TryGetValue("Orchestrator__Node__Health", out var health))
+        {
+            healthUrls[name] = new Uri(health);
+        }
         processes[name] = new ServiceProcess(name, EntryAssembly(File.Services[like]), environment, scratch.Combine(name), log);
         processes[name].Start();
         await WaitHealthyAsync(name);
@@ -204,6 +215,10 @@ internal sealed partial class ComposeCluster : IAsyncDisposable
             else
             {
                 environment[key] = Rewrite(service, value);
+                if (key == "Orchestrator__Node__Health")
+                {
+                    healthUrls[service.Name] = new Uri(environment[key]);
+                }
             }
         }
         foreach (var (key, value) in TestOnlySettings(environment))
@@ -219,6 +234,10 @@ internal sealed partial class ComposeCluster : IAsyncDisposable
         if (value == "0.0.0.0")
         {
             return addresses[service.Name];
+        }
+        if (value.Contains("://0.0.0.0", StringComparison.Ordinal))
+        {
+            return value.Replace("://0.0.0.0", "://" + addresses[service.Name], StringComparison.Ordinal);
         }
         foreach (var volume in service.Volumes.Where(v => v.IsBindMount))
         {
@@ -304,7 +323,7 @@ internal sealed partial class ComposeCluster : IAsyncDisposable
         }
     }
 
-    /// <summary>What the Dockerfile's HEALTHCHECK checks: <c>/healthz</c> answers 200, or the remoting port accepts a connection.</summary>
+    /// <summary>What the service's health check checks: <c>/healthz</c> answers 200, or (no HTTP) the remoting port accepts a connection.</summary>
     public async Task WaitHealthyAsync(string name)
     {
         var process = processes[name];
@@ -332,7 +351,7 @@ internal sealed partial class ComposeCluster : IAsyncDisposable
     {
         try
         {
-            if (restUrls.TryGetValue(name, out var rest))
+            if (restUrls.TryGetValue(name, out var rest) || healthUrls.TryGetValue(name, out rest))
             {
                 using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(2));
                 using var response = await Http.GetAsync(new Uri(rest, "/healthz"), cancel.Token);

@@ -33,6 +33,7 @@ public sealed class ComposeClusterTests(ITestOutputHelper output)
         {
             await WaitForHostsUpAsync(cluster, "controller-1");
             await WaitForHostsUpAsync(cluster, "controller-2");
+            await AssertNodesReadyAsync(cluster);
 
             var placed = new List<(string Controller, PlacementView Placement)>();
             foreach (var controller in new[] { "controller-1", "controller-2" })
@@ -215,6 +216,13 @@ public sealed class ComposeClusterTests(ITestOutputHelper output)
 
             cluster.Kill("controller-1");
             cluster.Kill("controller-2");
+            // A node a controller took stays ready while no controller runs (past the failure detector's few seconds
+            // here): it keeps its books and registers again by itself.
+            await Task.WhenAll(Nodes(cluster).Select(async node =>
+            {
+                using var http = new HttpClient { BaseAddress = cluster.Health(node), Timeout = TimeSpan.FromSeconds(10) };
+                await Orchestrator.Tests.Shared.Readyz.HoldsAsync(http, $"{node} ready without controllers", TimeSpan.FromSeconds(4), a => a.Status == HttpStatusCode.OK);
+            }));
             var clock = System.Diagnostics.Stopwatch.StartNew();
             await cluster.RestartAsync("controller-1");
             await cluster.RestartAsync("controller-2");
@@ -226,6 +234,19 @@ public sealed class ComposeClusterTests(ITestOutputHelper output)
             acknowledged.Add("after-restart");
             await AssertConsistentAsync(cluster, "controller-1", acknowledged);
         });
+    }
+
+    private static IEnumerable<string> Nodes(ComposeCluster cluster) => cluster.Processes.Keys.Where(n => n.StartsWith("node-", StringComparison.Ordinal));
+
+    /// <summary>Every node's <c>/readyz</c> is 200 with no problem (eventually: registration follows the hosts being up by a moment).</summary>
+    private static async Task AssertNodesReadyAsync(ComposeCluster cluster)
+    {
+        foreach (var node in Nodes(cluster))
+        {
+            using var http = new HttpClient { BaseAddress = cluster.Health(node), Timeout = TimeSpan.FromSeconds(10) };
+            var ready = await Orchestrator.Tests.Shared.Readyz.WaitAsync(http, $"{node} ready", Settle, a => a.Status == HttpStatusCode.OK);
+            Assert.Empty(ready.Problems);
+        }
     }
 }
 

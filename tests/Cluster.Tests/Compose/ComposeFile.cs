@@ -26,15 +26,17 @@ internal sealed record ComposeService(
     IReadOnlyList<ComposeVolume> Volumes,
     IReadOnlyDictionary<string, string> DependsOn,
     string? Restart,
-    bool HasHealthcheck)
+    IReadOnlyList<string>? Healthcheck)
 {
     public bool IsPostgres => Image?.StartsWith("postgres", StringComparison.Ordinal) == true;
+
+    public bool HasHealthcheck => Healthcheck is not null;
 }
 
 /// <summary>
 /// The subset of the Compose specification our <c>docker-compose.yml</c> uses, read with YamlDotNet: services with
 /// image, build, environment (map or list), ports, volumes, depends_on (list or map with conditions), restart and
-/// healthcheck; <c>${VAR}</c>, <c>${VAR:-default}</c>, <c>${VAR-default}</c>, <c>${VAR:?error}</c>, <c>${VAR?error}</c>
+/// healthcheck (its <c>test</c>); <c>${VAR}</c>, <c>${VAR:-default}</c>, <c>${VAR-default}</c>, <c>${VAR:?error}</c>, <c>${VAR?error}</c>
 /// and <c>$$</c> interpolation from the variables given (as <c>docker compose</c> does from the shell and <c>.env</c>).
 /// </summary>
 internal sealed partial class ComposeFile
@@ -133,7 +135,16 @@ internal sealed partial class ComposeFile
                 break;
         }
 
-        return new ComposeService(name, Text(Child(node, "image")), build, environment, ports, volumes, dependsOn, Text(Child(node, "restart")), Child(node, "healthcheck") is not null);
+        IReadOnlyList<string>? healthcheck = Child(node, "healthcheck") is YamlMappingNode check
+            ? Child(check, "test") switch
+            {
+                YamlSequenceNode words => words.Children.Select(Text).OfType<string>().ToList(),
+                YamlScalarNode command => ["CMD-SHELL", Text(command)!],
+                _ => [],
+            }
+            : null;
+
+        return new ComposeService(name, Text(Child(node, "image")), build, environment, ports, volumes, dependsOn, Text(Child(node, "restart")), healthcheck);
     }
 
     private static YamlMappingNode? Map(YamlMappingNode node, string key) => Child(node, key) as YamlMappingNode;

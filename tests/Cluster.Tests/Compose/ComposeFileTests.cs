@@ -78,6 +78,23 @@ public sealed partial class ComposeFileTests
     }
 
     [Fact]
+    public void Nodes_serve_health_checks_and_compose_checks_the_port_they_listen_on()
+    {
+        var nodes = Compose.Services.Values.Where(s => s.Environment.ContainsKey("Orchestrator__Node__Bind")).ToList();
+        Assert.Equal(3, nodes.Count);
+        // The listener needs ASP.NET Core's shared framework in the image.
+        Assert.Contains(File.ReadAllLines(Compose.Resolve("deploy/Dockerfile.node")), l => l.StartsWith("FROM mcr.microsoft.com/dotnet/aspnet:", StringComparison.Ordinal));
+        foreach (var node in nodes)
+        {
+            var health = new Uri(node.Environment["Orchestrator__Node__Health"]);
+            Assert.Equal(("http", "0.0.0.0"), (health.Scheme, health.Host));
+            var test = string.Join(' ', Assert.IsAssignableFrom<IReadOnlyList<string>>(node.Healthcheck));
+            Assert.Contains($"/dev/tcp/127.0.0.1/{health.Port} ", test, StringComparison.Ordinal);
+            Assert.Contains("GET /healthz HTTP/1.1", test, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public void Every_environment_key_is_a_setting_the_programs_read()
     {
         foreach (var service in Compose.Services.Values)

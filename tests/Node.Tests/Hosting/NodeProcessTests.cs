@@ -12,7 +12,8 @@ namespace Orchestrator.Node.Tests.Hosting;
 
 /// <summary>
 /// The node as a real child process, driven over Akka remoting from the test's own ActorSystem: allocate, SIGKILL,
-/// start again on the same journal (a SQLite file, or a PostgreSQL database), and every allocation is back.
+/// start again on the same journal (a SQLite file, or a PostgreSQL database), and every allocation is back; and with
+/// <c>--health</c> the same process answers <c>/healthz</c> and <c>/readyz</c> over HTTP.
 /// </summary>
 public sealed class NodeProcessTests(ITestOutputHelper output) : IDisposable
 {
@@ -27,11 +28,11 @@ public sealed class NodeProcessTests(ITestOutputHelper output) : IDisposable
         private readonly TaskCompletionSource ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private int poolsRecovered;
 
-        public NodeProcess(string journal, string workingDirectory, int port, ITestOutputHelper output)
+        public NodeProcess(string journal, string workingDirectory, int port, ITestOutputHelper output, params string[] extra)
         {
             Port = port;
             var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = workingDirectory };
-            foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "Orchestrator.Node.dll"), "--topology", SampleTopology, "--journal", journal, "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture) })
+            foreach (var a in (string[])[Path.Combine(AppContext.BaseDirectory, "Orchestrator.Node.dll"), "--topology", SampleTopology, "--journal", journal, "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), .. extra])
             {
                 start.ArgumentList.Add(a);
             }
@@ -121,5 +122,17 @@ public sealed class NodeProcessTests(ITestOutputHelper output) : IDisposable
             Assert.True(again.AlreadyHeld);
             Assert.Equal(granted[1].Offset, again.Offset);
         }
+    }
+
+    [Fact]
+    public async Task The_process_serves_health_checks_with_the_switch()
+    {
+        var health = new Uri($"http://127.0.0.1:{FreePorts.Next()}");
+        using var node = new NodeProcess(temp.Combine("node.db"), temp.Path, FreePorts.Next(), output, "--health", health.ToString());
+        await node.Ready;
+        using var http = new HttpClient { BaseAddress = health, Timeout = Timeout };
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await http.GetAsync("/healthz")).StatusCode);
+        var ready = await Readyz.WaitAsync(http, "ready", Timeout, a => a.Status == System.Net.HttpStatusCode.OK);
+        Assert.Equal("storage-01", ready.Body.GetProperty("host").GetString());
     }
 }

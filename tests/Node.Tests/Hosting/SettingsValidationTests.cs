@@ -15,7 +15,13 @@ public sealed class SettingsValidationTests
         { "snapshot every 0 events", new() { SnapshotEvery = 0 }, "Orchestrator:Node:SnapshotEvery is 0: expected a positive number of events" },
         { "never re-register", new() { RegisterEvery = TimeSpan.FromSeconds(-30) }, "Orchestrator:Node:RegisterEvery is -00:00:30: expected a positive time span such as 00:00:05" },
         { "blank host name", new() { Host = " " }, "Orchestrator:Node:Host: host ' ' is blank: expected 1 to 253 printable characters" },
+        { "health without a scheme", new() { Health = "0.0.0.0:4064" }, HealthExpected("0.0.0.0:4064") },
+        { "health over https", new() { Health = "https://0.0.0.0:4064" }, HealthExpected("https://0.0.0.0:4064") },
+        { "health with a path", new() { Health = "http://0.0.0.0:4064/health" }, HealthExpected("http://0.0.0.0:4064/health") },
     };
+
+    private static string HealthExpected(string value)
+        => $"Orchestrator:Node:Health is {value}: expected an http:// URL to listen on, such as http://0.0.0.0:4064 (port 0 picks a free one)";
 
     [Theory]
     [MemberData(nameof(BadSettings))]
