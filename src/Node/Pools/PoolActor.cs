@@ -25,6 +25,11 @@ public sealed class PoolActor : ReceivePersistentActor
     private ExtentAllocator? allocator;
     private KernelPoolState kernel;
 
+    // The revision of the books: the sequence number of the last event that changed them (opened, allocated, freed).
+    // Not LastSequenceNr: PoolResumed is written at every start, so a journal that lost its newest writes (a SQLite
+    // file without its -wal) would reach the lost events' numbers again at once and hide that it went back in time.
+    private long booksRevision;
+
     // Who waits for the event being journaled (Persist runs one at a time): told at once if the write fails.
     private (IActorRef Sender, string AllocationId)? awaiting;
 
@@ -41,6 +46,7 @@ public sealed class PoolActor : ReceivePersistentActor
         {
             if (offer.Snapshot is PoolSnapshot snapshot)
             {
+                booksRevision = snapshot.BooksRevision > 0 ? snapshot.BooksRevision : offer.Metadata.SequenceNr;
                 allocator = new ExtentAllocator(snapshot.CapacityBytes);
                 foreach (var a in snapshot.Allocations)
                 {
@@ -48,9 +54,21 @@ public sealed class PoolActor : ReceivePersistentActor
                 }
             }
         });
-        Recover<PoolOpened>(e => allocator ??= new ExtentAllocator(e.CapacityBytes));
-        Recover<BufferAllocated>(e => Take(new Extent(e.AllocationId, e.Offset, e.Length, e.RequestedBytes, e.AlignmentBytes), "journal"));
-        Recover<BufferFreed>(e => allocator?.Free(e.AllocationId));
+        Recover<PoolOpened>(e =>
+        {
+            allocator ??= new ExtentAllocator(e.CapacityBytes);
+            booksRevision = LastSequenceNr;
+        });
+        Recover<BufferAllocated>(e =>
+        {
+            Take(new Extent(e.AllocationId, e.Offset, e.Length, e.RequestedBytes, e.AlignmentBytes), "journal");
+            booksRevision = LastSequenceNr;
+        });
+        Recover<BufferFreed>(e =>
+        {
+            allocator?.Free(e.AllocationId);
+            booksRevision = LastSequenceNr;
+        });
         Recover<PoolResumed>(_ => { });
         Recover<RecoveryCompleted>(_ =>
         {
@@ -61,6 +79,7 @@ public sealed class PoolActor : ReceivePersistentActor
                 Persist(new PoolOpened(host, provider, initialCapacity), e =>
                 {
                     allocator = new ExtentAllocator(e.CapacityBytes);
+                    booksRevision = LastSequenceNr;
                     reportTo?.Tell(new PoolUp(provider));
                 });
                 return;
@@ -154,6 +173,7 @@ public sealed class PoolActor : ReceivePersistentActor
         Persist(new BufferAllocated(extent.AllocationId, extent.Offset, extent.Length, extent.RequestedBytes, extent.AlignmentBytes), e =>
         {
             awaiting = null;
+            booksRevision = LastSequenceNr;
             sender.Tell(new BufferGranted(host, provider, e.AllocationId, e.Offset, e.Length, AlreadyHeld: false, Summary()));
             MaybeSnapshot();
         });
@@ -171,6 +191,7 @@ public sealed class PoolActor : ReceivePersistentActor
         Persist(new BufferFreed(request.AllocationId), e =>
         {
             awaiting = null;
+            booksRevision = LastSequenceNr;
             Allocator.Free(e.AllocationId);
             sender.Tell(new BufferReleased(host, provider, e.AllocationId, WasHeld: true, Summary()));
             MaybeSnapshot();
@@ -183,7 +204,7 @@ public sealed class PoolActor : ReceivePersistentActor
     {
         if (LastSequenceNr % snapshotEvery == 0)
         {
-            SaveSnapshot(new PoolSnapshot(host, provider, Allocator.CapacityBytes, Records()));
+            SaveSnapshot(new PoolSnapshot(host, provider, Allocator.CapacityBytes, Records(), booksRevision));
         }
     }
 
@@ -209,14 +230,14 @@ public sealed class PoolActor : ReceivePersistentActor
     {
         var stats = Allocator.Stats;
         return new PoolStatus(provider, stats.Size, stats.Available, stats.LargestFreeExtent, stats.Fragmentation, stats.AllocationCount,
-            kernel.SizeBytes, kernel.AvailableBytes, kernel.Published, Overcommitted, Records(), LastSequenceNr);
+            kernel.SizeBytes, kernel.AvailableBytes, kernel.Published, Overcommitted, Records(), booksRevision);
     }
 
     /// <summary>The exact figures now; in a persist handler they include the event just journaled (its sequence number is the revision).</summary>
     private PoolSummary Summary()
     {
         var stats = Allocator.Stats;
-        return new PoolSummary(provider, LastSequenceNr, stats.Size, stats.Available, stats.LargestFreeExtent, stats.Fragmentation, stats.AllocationCount,
+        return new PoolSummary(provider, booksRevision, stats.Size, stats.Available, stats.LargestFreeExtent, stats.Fragmentation, stats.AllocationCount,
             kernel.SizeBytes, kernel.AvailableBytes, kernel.Published, Overcommitted);
     }
 

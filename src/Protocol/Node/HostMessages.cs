@@ -43,8 +43,9 @@ public sealed record PoolStatus(
 /// <summary>
 /// A pool's exact figures at one moment, as every node reply about the pool carries them (granted, refused,
 /// released, status): the controller decides on these, never on its own arithmetic. <see cref="Revision"/> is the
-/// pool's journal sequence number when the figures were taken: replies of one pool can overtake each other on the
-/// way, and the controller keeps the highest revision of the agent's incarnation.
+/// journal sequence number of the last event that changed the pool's books when the figures were taken: replies of
+/// one pool can overtake each other on the way, and the controller keeps the highest revision of the agent's
+/// incarnation; a pool that reports less than a placement on it was committed at lost part of its journal.
 /// </summary>
 public sealed record PoolSummary(
     string Provider,

@@ -22,6 +22,6 @@ public sealed record BufferFreed(string AllocationId) : IProtocolMessage;
 /// <summary>One reserved buffer, as snapshots and reports carry it.</summary>
 public sealed record AllocationRecord(string AllocationId, long Offset, long Length, long RequestedBytes, long AlignmentBytes);
 
-/// <summary>A pool's whole state; recovery starts from the latest one and applies later events.</summary>
+/// <summary>A pool's whole state; recovery starts from the latest one and applies later events. <see cref="BooksRevision"/>: the revision of its books (0 in older snapshots: the snapshot's sequence number).</summary>
 [Manifest("pool.snapshot.v1")]
-public sealed record PoolSnapshot(string Host, string Provider, long CapacityBytes, IReadOnlyList<AllocationRecord> Allocations) : IProtocolMessage;
+public sealed record PoolSnapshot(string Host, string Provider, long CapacityBytes, IReadOnlyList<AllocationRecord> Allocations, long BooksRevision = 0) : IProtocolMessage;
