@@ -115,6 +115,12 @@ internal sealed partial class ComposeCluster : IAsyncDisposable
 
     public ServiceProcess Service(string name) => processes[name];
 
+    /// <summary>The loopback address a service binds and advertises here (its compose host name, rewritten).</summary>
+    public string Address(string service) => addresses[service];
+
+    /// <summary>Where the cluster's certificates are (<c>deploy/make-certs.sh</c>'s output for this cluster).</summary>
+    public string Tls => scratch.Combine("tls");
+
     public void Kill(string service) => processes[service].Kill();
 
     /// <summary>Starts a killed service again with the same environment (as <c>restart: unless-stopped</c> would).</summary>

@@ -1,0 +1,78 @@
+using System.Net;
+using Orchestrator.Protocol;
+using Orchestrator.Protocol.Controller;
+using Orchestrator.Protocol.Node;
+using Orchestrator.Tests.Shared;
+using Xunit.Abstractions;
+using static Orchestrator.Cluster.Tests.Compose.ComposeInvariants;
+
+namespace Orchestrator.Cluster.Tests.Compose;
+
+/// <summary>
+/// The attacks of issue 12 against the compose deployment as real processes, its remoting on mutual TLS: a program
+/// with no certificate, or with one of another CA, tries to free an acknowledged buffer, allocate, read a node's
+/// books, take a host over with a forged registration and place without the REST token. Every one fails at the
+/// handshake; nothing changes; the members log the refusal.
+/// </summary>
+[Collection(nameof(ComposeClusterTests))]
+public sealed class RogueClientTests(ITestOutputHelper output)
+{
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(3);
+
+    [SkippableFact]
+    public async Task A_program_without_the_cluster_s_certificate_can_do_nothing()
+    {
+        await using var cluster = await ComposeCluster.StartAsync(output);
+        await cluster.Guard(async () =>
+        {
+            await WaitForHostsUpAsync(cluster, "controller-1");
+            var (status, accepted, body) = await cluster.PlaceAsync("controller-1", "victim", Body("storage-01", 2 * MiB));
+            Assert.True(status == HttpStatusCode.Created, body);
+            var victim = accepted!.Placement;
+
+            using var foreign = new TempDirectory();
+            var script = System.Diagnostics.Process.Start("bash", [Path.Combine(FixturePaths.RepoRoot, "deploy", "make-certs.sh"), foreign.Path, "rogue"])!;
+            await script.WaitForExitAsync();
+            Assert.Equal(0, script.ExitCode);
+            var node = $"akka.ssl.tcp://orchestrator@{cluster.Address("node-1")}:4054/user/host-agent";
+            var coordinator = $"akka.ssl.tcp://orchestrator@{cluster.Address("controller-1")}:4053/user/{ClusterNames.CoordinatorSingleton}/{ClusterNames.CoordinatorSingleton}";
+            var plainNode = node.Replace("akka.ssl.tcp", "akka.tcp", StringComparison.Ordinal);
+            var outcomes = new List<string>();
+            foreach (var (name, rogue, to) in new[]
+            {
+                ("another CA", RogueClient.WithCertificate(Path.Combine(foreign.Path, "rogue.pfx"), "orchestrator"), node),
+                ("no certificate", RogueClient.Plain(), plainNode),
+            })
+            {
+                using (rogue)
+                {
+                    var target = to;
+                    var coordinatorTarget = to == node ? coordinator : coordinator.Replace("akka.ssl.tcp", "akka.tcp", StringComparison.Ordinal);
+                    outcomes.Add($"{name}: free {await rogue.TryAsync(target, new FreeBuffer(victim.Provider, victim.PlacementId), Wait)}");
+                    outcomes.Add($"{name}: allocate {await rogue.TryAsync(target, new AllocateBuffer(victim.Provider, "stolen", 64 * MiB), Wait)}");
+                    outcomes.Add($"{name}: snapshot {await rogue.TryAsync(target, new GetHostSnapshot(), Wait)}");
+                    rogue.Tell(target, new FreeBuffer(victim.Provider, victim.PlacementId));
+                    rogue.Tell(coordinatorTarget, new RegisterHost("storage-01", new Protocol.Topology.TopologyDocument { Host = "storage-01" }, [], long.MaxValue / 2, "rogue"));
+                    outcomes.Add($"{name}: place {await rogue.TryAsync(coordinatorTarget, new PlaceBuffer("rogue", "storage-01", [Hosts["storage-01"]], MiB), Wait)}");
+                }
+            }
+            output.WriteLine(string.Join("\n", outcomes));
+            Assert.All(outcomes, o => Assert.EndsWith("no answer", o, StringComparison.Ordinal));
+
+            await Task.Delay(TimeSpan.FromSeconds(2));
+            var seen = await cluster.GetAsync<PlacementView>("controller-2", "/api/v1/placements/victim");
+            Assert.Equal((PlacementState.Committed, victim.Offset), (seen.State, seen.Offset));
+            var host = (await cluster.HostsAsync("controller-2")).Single(h => h.Host == "storage-01");
+            Assert.Equal(HostStatus.Up, host.Status);
+            Assert.NotEqual("rogue", host.Identity);
+            using (var rogue = await cluster.Http.GetAsync(new Uri(cluster.Rest("controller-2"), "/api/v1/placements/rogue")))
+            {
+                Assert.Equal(HttpStatusCode.NotFound, rogue.StatusCode);
+            }
+            var (placed, _, text) = await cluster.PlaceAsync("controller-2", "rogue-check", Body("storage-01", MiB));
+            Assert.True(placed == HttpStatusCode.Created, text);
+            Assert.Contains(cluster.LinesOf("node-1"), l => l.Contains("refused peer", StringComparison.Ordinal));
+            await AssertConsistentAsync(cluster, "controller-2", new HashSet<string>(["victim", "rogue-check"], StringComparer.Ordinal), output);
+        });
+    }
+}
