@@ -28,7 +28,7 @@ internal sealed class LogLines : ILogEventSink, IDisposable
     }
 
     public void Emit(LogEvent logEvent)
-        => lines.Enqueue(logEvent.RenderMessage() + string.Join(' ', logEvent.Properties.Select(p => p.Value.ToString())) + logEvent.Exception);
+        => lines.Enqueue($"[{logEvent.Level}] " + logEvent.RenderMessage() + string.Join(' ', logEvent.Properties.Select(p => p.Value.ToString())) + logEvent.Exception);
 
     public void Dispose() => Log.Logger = previous;
 }

@@ -14,20 +14,33 @@ public sealed class ApiConfigurationException(string message) : Exception(messag
 public static class ApiSecurity
 {
     /// <summary>Throws when any listen address is not loopback and no token is configured.</summary>
-    public static void RequireTokenOffLoopback(string urls, ApiOptions options)
+    public static void RequireTokenOffLoopback(IEnumerable<string> urls, ApiOptions options)
     {
         if (options.EffectiveTokens.Count > 0)
         {
             return;
         }
-        foreach (var url in urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        if (urls.FirstOrDefault(url => !IsLoopback(url)) is { } open)
         {
-            if (!IsLoopback(url))
-            {
-                throw new ApiConfigurationException(
-                    $"refusing to serve the REST bridge on {url} without a token: set --token (or Orchestrator__Api__Token) or listen on 127.0.0.1");
-            }
+            throw new ApiConfigurationException(
+                $"refusing to serve the REST bridge on {open} without a token: set --token (or Orchestrator__Api__Token) or listen on 127.0.0.1");
         }
+    }
+
+    /// <summary>
+    /// Every address Kestrel is configured to listen on, from every source it reads: <c>urls</c> (<c>--urls</c>,
+    /// <c>ASPNETCORE_URLS</c>), <c>HTTP_PORTS</c>/<c>HTTPS_PORTS</c> (all interfaces) and each
+    /// <c>Kestrel:Endpoints:&lt;name&gt;:Url</c>; the default when none is set.
+    /// </summary>
+    public static IReadOnlyList<string> ConfiguredUrls(Microsoft.Extensions.Configuration.IConfiguration configuration, string fallback)
+    {
+        static IEnumerable<string> Split(string? value) => (value ?? string.Empty).Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var urls = Split(configuration["urls"])
+            .Concat(Split(configuration["HTTP_PORTS"]).Select(port => $"http://*:{port}"))
+            .Concat(Split(configuration["HTTPS_PORTS"]).Select(port => $"https://*:{port}"))
+            .Concat(configuration.GetSection("Kestrel:Endpoints").GetChildren().Select(e => e["Url"]).OfType<string>())
+            .ToList();
+        return urls.Count > 0 ? urls : [fallback];
     }
 
     private static bool IsLoopback(string url)

@@ -19,13 +19,27 @@ public static class RequestBody
         using var buffer = new MemoryStream();
         var chunk = new byte[8192];
         int read;
-        while ((read = await request.Body.ReadAsync(chunk, request.HttpContext.RequestAborted)) > 0)
+        try
         {
-            if (buffer.Length + read > maxBytes)
+            while ((read = await request.Body.ReadAsync(chunk, request.HttpContext.RequestAborted)) > 0)
             {
-                return (null, Problems.TooLarge(maxBytes));
+                if (buffer.Length + read > maxBytes)
+                {
+                    return (null, Problems.TooLarge(maxBytes));
+                }
+                buffer.Write(chunk, 0, read);
             }
-            buffer.Write(chunk, 0, read);
+        }
+        catch (BadHttpRequestException e)
+        {
+            // Kestrel's own verdict on the framing: past MaxRequestBodySize (413), a malformed chunk, a truncated body.
+            return (null, e.StatusCode == StatusCodes.Status413PayloadTooLarge ? Problems.TooLarge(maxBytes)
+                : Problems.Invalid($"the request body could not be read: {e.Message}"));
+        }
+        catch (IOException e) when (!request.HttpContext.RequestAborted.IsCancellationRequested)
+        {
+            // Kestrel reports a chunk size that overflows as an IOException ("Bad chunk size data"), not as a bad request.
+            return (null, Problems.Invalid($"the request body could not be read: {e.Message}"));
         }
         if (buffer.Length == 0 || IsBlank(buffer))
         {

@@ -49,8 +49,13 @@ public static class RestBridge
 
     public static void MapRestBridge(this WebApplication app)
     {
-        // Anything unexpected still answers problem+json, without internals; bad input never gets here.
-        app.UseExceptionHandler(new ExceptionHandlerOptions { StatusCodeSelector = _ => StatusCodes.Status500InternalServerError });
+        // Anything unexpected still answers problem+json, without internals. Bad framing (a chunk size that is not hex,
+        // a body past the limit, Content-Length with chunked) is the client's error: its own 400/413, not logged, not 500.
+        app.UseExceptionHandler(new ExceptionHandlerOptions
+        {
+            StatusCodeSelector = e => e is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
+            SuppressDiagnosticsCallback = context => context.Exception is BadHttpRequestException,
+        });
         app.UseStatusCodePages();
         var metrics = app.Services.GetRequiredService<ApiMetrics>();
         var coordinator = app.Services.GetRequiredService<IRequiredActor<PlacementCoordinator>>();

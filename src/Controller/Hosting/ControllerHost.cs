@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Orchestrator.Controller.AllInOne;
 using Orchestrator.Controller.Api;
 using Orchestrator.Controller.Placement;
@@ -89,6 +90,23 @@ public static class ControllerHost
         // Before anything starts: the settings as configured (test hosts' overrides included, now that it is built).
         app.Services.GetRequiredService<ControllerOptions>().Validate();
         app.MapRestBridge();
+        // And once listening, on the addresses Kestrel really bound (a source the configuration check did not know
+        // of): fail closed, with the same line.
+        app.Lifetime.ApplicationStarted.Register(() =>
+        {
+            var bound = app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>().Features
+                .Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()?.Addresses ?? [];
+            try
+            {
+                ApiSecurity.RequireTokenOffLoopback(bound, app.Services.GetRequiredService<ControllerOptions>().Api);
+            }
+            catch (ApiConfigurationException e)
+            {
+                app.Logger.LogCritical("{Refusal}", e.Message);
+                ProcessProgram.ExitWith(1);
+                app.Lifetime.StopApplication();
+            }
+        });
         return app;
     }
 }

@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Orchestrator.Controller.AllInOne;
@@ -24,7 +23,7 @@ public sealed class StartupChecks(ControllerOptions options, IConfiguration conf
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        ApiSecurity.RequireTokenOffLoopback(configuration[WebHostDefaults.ServerUrlsKey] ?? ApiDefaults.Url, options.Api);
+        ApiSecurity.RequireTokenOffLoopback(ApiSecurity.ConfiguredUrls(configuration, ApiDefaults.Url), options.Api);
         _ = Simulated;
         return Task.CompletedTask;
     }

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using Microsoft.Extensions.Configuration;
 using Orchestrator.Controller.Api;
 using Orchestrator.Protocol.Api;
 
@@ -55,23 +56,34 @@ public sealed class AuthTests(TokenControllerApp app) : IClassFixture<TokenContr
     }
 
     [Theory]
-    [InlineData("http://0.0.0.0:5080")]
-    [InlineData("http://*:5080")]
-    [InlineData("http://+:5080")]
-    [InlineData("http://10.1.2.3:5080")]
-    [InlineData("http://127.0.0.1:5080;http://[::]:5081")]
-    [InlineData("http://storage-controller:5080")]
-    public void Refuses_to_listen_off_loopback_without_a_token(string urls)
+    [InlineData("urls", "http://0.0.0.0:5080")]
+    [InlineData("urls", "http://*:5080")]
+    [InlineData("urls", "http://+:5080")]
+    [InlineData("urls", "http://10.1.2.3:5080")]
+    [InlineData("urls", "http://127.0.0.1:5080;http://[::]:5081")]
+    [InlineData("urls", "http://storage-controller:5080")]
+    [InlineData("Kestrel:Endpoints:Http:Url", "http://0.0.0.0:5080")]
+    [InlineData("HTTP_PORTS", "8080")]
+    [InlineData("HTTPS_PORTS", "8443")]
+    public void Refuses_to_listen_off_loopback_without_a_token(string key, string value)
     {
+        var urls = Urls(key, value);
         var e = Assert.Throws<ApiConfigurationException>(() => ApiSecurity.RequireTokenOffLoopback(urls, new ApiOptions()));
         Assert.Contains("token", e.Message, StringComparison.Ordinal);
         ApiSecurity.RequireTokenOffLoopback(urls, new ApiOptions { Token = "t" });
     }
 
     [Theory]
-    [InlineData("http://127.0.0.1:5080")]
-    [InlineData("http://localhost:5080")]
-    [InlineData("http://[::1]:5080")]
-    [InlineData("http://127.0.0.1:0;http://[::1]:0")]
-    public void Loopback_needs_no_token(string urls) => ApiSecurity.RequireTokenOffLoopback(urls, new ApiOptions());
+    [InlineData("urls", "http://127.0.0.1:5080")]
+    [InlineData("urls", "http://localhost:5080")]
+    [InlineData("urls", "http://[::1]:5080")]
+    [InlineData("urls", "http://127.0.0.1:0;http://[::1]:0")]
+    [InlineData("Kestrel:Endpoints:Local:Url", "http://127.0.0.1:5080")]
+    [InlineData(null, null)]
+    public void Loopback_needs_no_token(string? key, string? value) => ApiSecurity.RequireTokenOffLoopback(Urls(key, value), new ApiOptions());
+
+    /// <summary>The listen addresses of a configuration holding one setting (none: the default, 127.0.0.1:5080).</summary>
+    private static IReadOnlyList<string> Urls(string? key, string? value)
+        => ApiSecurity.ConfiguredUrls(new ConfigurationBuilder()
+            .AddInMemoryCollection(key is null ? [] : [new KeyValuePair<string, string?>(key, value)]).Build(), ApiDefaults.Url);
 }
