@@ -73,7 +73,8 @@ public static class ProcessProgram
         // ASP.NET Core logs about six Information lines per request; at thousands of requests a second that is the
         // console's bottleneck, and a request log is better taken from /metrics or a proxy.
         var logger = new LoggerConfiguration().MinimumLevel.Information()
-            .MinimumLevel.Override("Microsoft.AspNetCore", Serilog.Events.LogEventLevel.Warning);
+            .MinimumLevel.Override("Microsoft.AspNetCore", Serilog.Events.LogEventLevel.Warning)
+            .Filter.With(new Remoting.RemotingNoiseFilter());
         var json = bool.TryParse(configuration["Orchestrator:Logging:Json"], out var on) && on;
         return (json
                 ? logger.WriteTo.Console(new RenderedCompactJsonFormatter())

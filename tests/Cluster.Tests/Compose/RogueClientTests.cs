@@ -56,6 +56,27 @@ public sealed class RogueClientTests(ITestOutputHelper output)
                     outcomes.Add($"{name}: place {await rogue.TryAsync(coordinatorTarget, new PlaceBuffer("rogue", "storage-01", [Hosts["storage-01"]], MiB), Wait)}");
                 }
             }
+            // A port scanner: connections that send garbage, or nothing, to a member's remoting port.
+            var linesBefore = cluster.LinesOf("node-1").Count();
+            for (var i = 0; i < 300; i++)
+            {
+                using var scanner = new System.Net.Sockets.TcpClient();
+                await scanner.ConnectAsync(System.Net.IPAddress.Parse(cluster.Address("node-1")), 4054);
+                if (i % 2 == 0)
+                {
+                    await scanner.GetStream().WriteAsync(System.Text.Encoding.ASCII.GetBytes($"GET / HTTP/1.1\r\nHost: {i}\r\n\r\n"));
+                }
+            }
+            await Task.Delay(TimeSpan.FromSeconds(2));
+            var scanned = cluster.LinesOf("node-1").Skip(linesBefore).ToList();
+            output.WriteLine($"300 scanner connections: {scanned.Count} log lines on node-1");
+            foreach (var line in scanned.Take(3))
+            {
+                output.WriteLine(line.Length > 300 ? line[..300] : line);
+            }
+            // Once per peer per minute, at Warning, without the decoder's exception (the rogue clients above count as that peer too).
+            Assert.True(scanned.Count <= 2, $"{scanned.Count} lines for one scanner");
+            Assert.DoesNotContain(scanned, l => l.Contains("\"@l\":\"Error\"", StringComparison.Ordinal) || l.Contains("\"@x\"", StringComparison.Ordinal));
             output.WriteLine(string.Join("\n", outcomes));
             Assert.All(outcomes, o => Assert.EndsWith("no answer", o, StringComparison.Ordinal));
 

@@ -1,0 +1,37 @@
+using Serilog.Core;
+using Serilog.Events;
+
+namespace Orchestrator.Hosting.Remoting;
+
+/// <summary>
+/// Keeps a port scanner from flooding the log. Akka's transport logs each connection that is not a member speaking TLS
+/// three times, once as an Error with the decoder's exception ("Error caught channel", "TLS handshake failed on
+/// channel …"), and once as the Warning "Rejected incoming connection from … due to TLS handshake failure": 750 lines
+/// for 300 scanner connections. Only that Warning is kept, once per peer address per minute, with no stack trace.
+/// </summary>
+public sealed class RemotingNoiseFilter : ILogEventFilter
+{
+    private readonly LogThrottle throttle = new(TimeSpan.FromMinutes(1));
+
+    public bool IsEnabled(LogEvent logEvent)
+    {
+        var template = logEvent.MessageTemplate.Text;
+        if (template.StartsWith("Error caught channel", StringComparison.Ordinal) || template.StartsWith("TLS handshake failed on channel", StringComparison.Ordinal))
+        {
+            return false;
+        }
+        if (!template.StartsWith("Rejected incoming connection from", StringComparison.Ordinal))
+        {
+            return true;
+        }
+        return throttle.ShouldLog(Peer(logEvent), DateTime.UtcNow);
+    }
+
+    /// <summary>The peer's address without its port (each connection of a scanner has a port of its own).</summary>
+    private static string Peer(LogEvent logEvent)
+    {
+        var endpoint = logEvent.Properties.Values.FirstOrDefault()?.ToString().Trim('"', '[', ']') ?? string.Empty;
+        var colon = endpoint.LastIndexOf(':');
+        return colon > 0 ? endpoint[..colon].TrimEnd(']') : endpoint;
+    }
+}
