@@ -53,24 +53,49 @@ public static class ApiSecurity
             || (IPAddress.TryParse(host, out var ip) && IPAddress.IsLoopback(ip));
     }
 
-    /// <summary>Requires <c>Authorization: Bearer &lt;token&gt;</c> matching a configured token, when any is configured.</summary>
-    public static async ValueTask<object?> RequireToken(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    /// <summary>
+    /// Who sent the request: the named client whose token it presents, <see cref="ApiClient.Anonymous"/> when no token
+    /// is configured (a loopback controller), or null (no token, or one this controller does not know).
+    /// </summary>
+    public static ApiClient? Authenticate(HttpContext http)
     {
-        var tokens = context.HttpContext.RequestServices.GetRequiredService<ControllerOptions>().Api.EffectiveTokens;
-        if (tokens.Count == 0)
+        if (ApiClient.Of(http) is { } known)
         {
-            return await next(context);
+            return known;
         }
-        var header = context.HttpContext.Request.Headers.Authorization.ToString();
-        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        var clients = http.RequestServices.GetRequiredService<ControllerOptions>().Api.EffectiveClients;
+        ApiClient? client = clients.Count == 0 ? ApiClient.Anonymous : null;
+        var header = http.Request.Headers.Authorization.ToString();
+        if (client is null && header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
         {
-            return Problems.Unauthorized("this endpoint changes state: send 'Authorization: Bearer <token>'");
+            var presented = Encoding.UTF8.GetBytes(header["Bearer ".Length..].Trim());
+            foreach (var (name, token, scope) in clients)
+            {
+                // Every token is compared, in constant time each: the answer's timing says nothing about which one matched.
+                if (CryptographicOperations.FixedTimeEquals(presented, Encoding.UTF8.GetBytes(token)))
+                {
+                    client ??= new ApiClient(name, scope);
+                }
+            }
         }
-        var presented = Encoding.UTF8.GetBytes(header["Bearer ".Length..].Trim());
-        if (!tokens.Any(t => CryptographicOperations.FixedTimeEquals(presented, Encoding.UTF8.GetBytes(t))))
-        {
-            return Problems.Unauthorized("the bearer token is not one this controller accepts");
-        }
-        return await next(context);
+        client?.AttachTo(http);
+        return client;
     }
+
+    /// <summary>An endpoint filter: the request must come from a client with <paramref name="scope"/> (401 without a known token, 403 with too small a scope).</summary>
+    public static Func<EndpointFilterInvocationContext, EndpointFilterDelegate, ValueTask<object?>> Require(ApiScope scope) => async (context, next) =>
+    {
+        var http = context.HttpContext;
+        if (Authenticate(http) is not { } client)
+        {
+            return http.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
+                ? Problems.Unauthorized("the bearer token is not one this controller accepts")
+                : Problems.Unauthorized("this endpoint changes state: send 'Authorization: Bearer <token>'");
+        }
+        return client.May(scope) ? await next(context)
+            : Problems.Forbidden($"client '{client.Name}' has scope {client.Scope.ToString().ToLowerInvariant()}; this needs {scope.ToString().ToLowerInvariant()}");
+    };
+
+    /// <summary>Whether the request may see the cluster's internals (members' addresses, the journal's endpoint): scope <c>read</c> or more.</summary>
+    public static bool MaySeeInternals(HttpContext http) => Authenticate(http)?.May(ApiScope.Read) == true;
 }

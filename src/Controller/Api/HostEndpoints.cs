@@ -15,7 +15,7 @@ using Orchestrator.Topology.Writers;
 namespace Orchestrator.Controller.Api;
 
 /// <summary><c>/api/v1/hosts</c>: hosts, their topology, level matrix and pools, and drains (ARCHITECTURE §10).</summary>
-public static class HostEndpoints
+public static partial class HostEndpoints
 {
     public static void Map(RouteGroupBuilder api)
     {
@@ -29,18 +29,31 @@ public static class HostEndpoints
         hosts.MapGet("/{host}/pools", Pools).Produces<HostPools>().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status503ServiceUnavailable)
             .WithSummary("The host's p2pmem pools, fresh from its agent, with every allocation");
         hosts.MapPost("/{host}/drain", (HttpContext http, CoordinatorClient c, ControllerOptions o, string host) => Drain(http, c, o, host, drained: true))
-            .AddEndpointFilter(ApiSecurity.RequireToken).Accepts<DrainRequestBody>("application/json").Produces<DrainSet>()
+            .AddEndpointFilter(ApiSecurity.Require(ApiScope.Admin)).Accepts<DrainRequestBody>("application/json").Produces<DrainSet>()
             .ProducesProblem(StatusCodes.Status404NotFound).WithSummary("Stop new placements on the host, or on one provider ({\"provider\": …})");
         hosts.MapPost("/{host}/undrain", (HttpContext http, CoordinatorClient c, ControllerOptions o, string host) => Drain(http, c, o, host, drained: false))
-            .AddEndpointFilter(ApiSecurity.RequireToken).Accepts<DrainRequestBody>("application/json").Produces<DrainSet>()
+            .AddEndpointFilter(ApiSecurity.Require(ApiScope.Admin)).Accepts<DrainRequestBody>("application/json").Produces<DrainSet>()
             .ProducesProblem(StatusCodes.Status404NotFound).WithSummary("Allow new placements again");
     }
 
     private static async Task<IResult> ListHosts(HttpContext http, CoordinatorClient coordinator)
     {
         var (list, refused) = await coordinator.AskAsync<HostList>(new GetHosts(), http.RequestAborted);
-        return refused ?? TypedResults.Ok(list!.Hosts);
+        return refused ?? TypedResults.Ok(list!.Hosts.Select(h => Shown(http, h)).ToList());
     }
+
+    /// <summary>
+    /// A host as this request may see it: members' remoting addresses are what an attacker on the network needs to
+    /// reach them, so they are shown only to a client with scope <c>read</c> (or on a controller without tokens).
+    /// </summary>
+    private static HostView Shown(HttpContext http, HostView host)
+        => ApiSecurity.MaySeeInternals(http) ? host
+            : host with { Member = Hidden, Conflict = host.Conflict is null ? null : MemberAddress().Replace(host.Conflict, Hidden) };
+
+    private const string Hidden = "(hidden: needs a token with scope read)";
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"akka(\.ssl)?\.tcp://[^\s,;)]+")]
+    private static partial System.Text.RegularExpressions.Regex MemberAddress();
 
     private static async Task<IResult> GetHost(HttpContext http, CoordinatorClient coordinator, string host)
     {
@@ -49,7 +62,7 @@ public static class HostEndpoints
         {
             return refused;
         }
-        return list!.Hosts.FirstOrDefault(h => h.Host == host) is { } view ? TypedResults.Ok(view) : UnknownHost(host);
+        return list!.Hosts.FirstOrDefault(h => h.Host == host) is { } view ? TypedResults.Ok(Shown(http, view)) : UnknownHost(host);
     }
 
     private static async Task<IResult> Topology(HttpContext http, CoordinatorClient coordinator, string host, string? format)
@@ -123,6 +136,10 @@ public static class HostEndpoints
             provider = address.ToString();
         }
         var (set, refused) = await coordinator.AskAsync<DrainSet>(new SetDrain(host, provider, drained), http.RequestAborted);
+        if (refused is null)
+        {
+            ApiAudit.Changed(http, drained ? "host {Host:l} drained ({Provider:l})" : "host {Host:l} undrained ({Provider:l})", host, provider ?? "every provider");
+        }
         return refused ?? TypedResults.Ok(set);
     }
 

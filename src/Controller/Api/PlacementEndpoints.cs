@@ -16,7 +16,7 @@ public static class PlacementEndpoints
     {
         var placements = api.MapGroup("/placements").WithTags("Placements");
         placements.MapPost("/", Create)
-            .AddEndpointFilter(ApiSecurity.RequireToken)
+            .AddEndpointFilter(ApiSecurity.Require(ApiScope.Place))
             .Accepts<PlacementRequestBody>("application/json")
             .Produces<PlacementAccepted>(StatusCodes.Status201Created)
             .Produces<PlacementAccepted>(StatusCodes.Status200OK)
@@ -36,7 +36,7 @@ public static class PlacementEndpoints
             .Produces<PlacementView>().ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("One placement");
         placements.MapDelete("/{id}", Release)
-            .AddEndpointFilter(ApiSecurity.RequireToken)
+            .AddEndpointFilter(ApiSecurity.Require(ApiScope.Place))
             .Produces<PlacementView>().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status503ServiceUnavailable)
             .WithSummary("Release a placement (idempotent: releasing a released placement answers it again)");
     }
@@ -79,7 +79,12 @@ public static class PlacementEndpoints
         {
             return refused;
         }
-        return accepted!.Existing
+        if (!accepted!.Existing)
+        {
+            var p = accepted.Placement;
+            ApiAudit.Changed(http, "placement {Placement:l} placed on {Host:l} {Provider:l} at {Offset}+{Length}", p.PlacementId, p.Host, p.Provider, p.Offset, p.Length);
+        }
+        return accepted.Existing
             ? TypedResults.Ok(accepted)
             : TypedResults.Created($"/api/v1/placements/{Uri.EscapeDataString(accepted.Placement.PlacementId)}", accepted);
     }
@@ -133,6 +138,10 @@ public static class PlacementEndpoints
     {
         using var timer = metrics.Latency.WithLabels("release").NewTimer();
         var (found, refused) = await coordinator.AskAsync<PlacementFound>(new ReleasePlacement(id), http.RequestAborted);
+        if (refused is null)
+        {
+            ApiAudit.Changed(http, "placement {Placement:l} released ({State})", found!.Placement.PlacementId, found.Placement.State);
+        }
         var result = refused ?? TypedResults.Ok(found!.Placement);
         metrics.Decisions.WithLabels("release", Outcome(result, replayed: "released")).Inc();
         return result;

@@ -20,6 +20,9 @@ public static class Problems
         => Problem(StatusCodes.Status401Unauthorized, "unauthorized", "A bearer token is required", detail,
             headers: new Dictionary<string, string> { ["WWW-Authenticate"] = "Bearer" });
 
+    public static IResult Forbidden(string detail)
+        => Problem(StatusCodes.Status403Forbidden, "forbidden", "The token's scope does not allow this", detail);
+
     public static IResult TooLarge(int limit)
         => Problem(StatusCodes.Status413PayloadTooLarge, "body-too-large", "The request body is too large", $"the body exceeds {limit} bytes");
 

@@ -82,7 +82,28 @@ public sealed class TokenControllerApp : ControllerApp
 {
     public const string Secret = "s3cret-token-4711";
 
+    /// <summary>Named clients beside <see cref="Secret"/>: name, token, scope.</summary>
+    public static readonly (string Name, string Token, string Scope)[] Clients =
+        [("grafana", "read-token-1", "read"), ("ci", "place-token-2", "place"), ("ops", "admin-token-3", "admin")];
+
     protected override string? Token => Secret;
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        foreach (var (name, token, scope) in Clients)
+        {
+            builder.UseSetting($"Orchestrator:Api:Clients:{name}:Token", token);
+            builder.UseSetting($"Orchestrator:Api:Clients:{name}:Scope", scope);
+        }
+    }
+
+    public HttpClient ClientWith(string token)
+    {
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        return client;
+    }
 }
 
 [CollectionDefinition(Name, DisableParallelization = true)]
