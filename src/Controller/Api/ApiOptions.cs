@@ -20,6 +20,9 @@ public sealed class ApiOptions
     /// </summary>
     public Dictionary<string, ApiClientOptions> Clients { get; set; } = new(StringComparer.Ordinal);
 
+    /// <summary>Changes (place, release, drain) one client may send per second (<see cref="MutationRateLimit"/>); 0: no limit.</summary>
+    public int MutationsPerSecond { get; set; } = 5_000;
+
     /// <summary>Largest request body accepted; placement bodies are a few hundred bytes.</summary>
     public int MaxBodyBytes { get; set; } = 64 * 1024;
 
@@ -44,7 +47,8 @@ public sealed class ApiOptions
 
     internal void Validate(SettingsCheck check)
     {
-        check.Positive(Key(nameof(MaxBodyBytes)), MaxBodyBytes, "bytes").Positive(Key(nameof(AskTimeout)), AskTimeout);
+        check.Positive(Key(nameof(MaxBodyBytes)), MaxBodyBytes, "bytes").Positive(Key(nameof(AskTimeout)), AskTimeout)
+            .That(MutationsPerSecond >= 0, Key(nameof(MutationsPerSecond)), MutationsPerSecond, "expected 0 (no limit) or a positive number of changes per second and client");
         foreach (var (name, client) in Clients)
         {
             check.That(!string.IsNullOrEmpty(client.Token), Key($"Clients:{name}:Token"), "(empty)", "expected the client's bearer token");

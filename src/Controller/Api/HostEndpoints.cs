@@ -29,10 +29,10 @@ public static partial class HostEndpoints
         hosts.MapGet("/{host}/pools", Pools).Produces<HostPools>().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status503ServiceUnavailable)
             .WithSummary("The host's p2pmem pools, fresh from its agent, with every allocation");
         hosts.MapPost("/{host}/drain", (HttpContext http, CoordinatorClient c, ControllerOptions o, string host) => Drain(http, c, o, host, drained: true))
-            .AddEndpointFilter(ApiSecurity.Require(ApiScope.Admin)).Accepts<DrainRequestBody>("application/json").Produces<DrainSet>()
+            .AddEndpointFilter(ApiSecurity.Require(ApiScope.Admin)).RequireRateLimiting(MutationRateLimit.Policy).Accepts<DrainRequestBody>("application/json").Produces<DrainSet>()
             .ProducesProblem(StatusCodes.Status404NotFound).WithSummary("Stop new placements on the host, or on one provider ({\"provider\": …})");
         hosts.MapPost("/{host}/undrain", (HttpContext http, CoordinatorClient c, ControllerOptions o, string host) => Drain(http, c, o, host, drained: false))
-            .AddEndpointFilter(ApiSecurity.Require(ApiScope.Admin)).Accepts<DrainRequestBody>("application/json").Produces<DrainSet>()
+            .AddEndpointFilter(ApiSecurity.Require(ApiScope.Admin)).RequireRateLimiting(MutationRateLimit.Policy).Accepts<DrainRequestBody>("application/json").Produces<DrainSet>()
             .ProducesProblem(StatusCodes.Status404NotFound).WithSummary("Allow new placements again");
     }
 

@@ -16,7 +16,7 @@ public static class PlacementEndpoints
     {
         var placements = api.MapGroup("/placements").WithTags("Placements");
         placements.MapPost("/", Create)
-            .AddEndpointFilter(ApiSecurity.Require(ApiScope.Place))
+            .AddEndpointFilter(ApiSecurity.Require(ApiScope.Place)).RequireRateLimiting(MutationRateLimit.Policy)
             .Accepts<PlacementRequestBody>("application/json")
             .Produces<PlacementAccepted>(StatusCodes.Status201Created)
             .Produces<PlacementAccepted>(StatusCodes.Status200OK)
@@ -36,7 +36,7 @@ public static class PlacementEndpoints
             .Produces<PlacementView>().ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("One placement");
         placements.MapDelete("/{id}", Release)
-            .AddEndpointFilter(ApiSecurity.Require(ApiScope.Place))
+            .AddEndpointFilter(ApiSecurity.Require(ApiScope.Place)).RequireRateLimiting(MutationRateLimit.Policy)
             .Produces<PlacementView>().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status503ServiceUnavailable)
             .WithSummary("Release a placement (idempotent: releasing a released placement answers it again)");
     }

@@ -23,6 +23,9 @@ public static class Problems
     public static IResult Forbidden(string detail)
         => Problem(StatusCodes.Status403Forbidden, "forbidden", "The token's scope does not allow this", detail);
 
+    public static IResult TooManyRequests(string detail)
+        => Problem(StatusCodes.Status429TooManyRequests, "too-many-requests", "Too many requests", detail);
+
     public static IResult TooLarge(int limit)
         => Problem(StatusCodes.Status413PayloadTooLarge, "body-too-large", "The request body is too large", $"the body exceeds {limit} bytes");
 

@@ -41,6 +41,7 @@ public static class RestBridge
             }
         });
         services.AddOpenApi();
+        services.AddMutationRateLimit();
         services.AddSingleton<CoordinatorClient>();
         services.AddSingleton<ApiMetrics>();
         builder.WebHost.ConfigureKestrel((context, kestrel) =>
@@ -57,6 +58,7 @@ public static class RestBridge
             SuppressDiagnosticsCallback = context => context.Exception is BadHttpRequestException,
         });
         app.UseStatusCodePages();
+        app.UseRateLimiter();
         var metrics = app.Services.GetRequiredService<ApiMetrics>();
         var coordinator = app.Services.GetRequiredService<IRequiredActor<PlacementCoordinator>>();
         metrics.RefreshFrom(() => coordinator.GetAsync());

@@ -77,6 +77,16 @@ public class ControllerApp : WebApplicationFactory<ControllerProgram>, IAsyncLif
     }
 }
 
+/// <summary>The same server allowing 3 changes per second and client.</summary>
+public sealed class RateLimitedControllerApp : ControllerApp
+{
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        builder.UseSetting("Orchestrator:Api:MutationsPerSecond", "3");
+    }
+}
+
 /// <summary>The same server with a bearer token configured.</summary>
 public sealed class TokenControllerApp : ControllerApp
 {
