@@ -7,7 +7,9 @@ namespace Orchestrator.Hosting.Remoting;
 /// Keeps a port scanner from flooding the log. Akka's transport logs each connection that is not a member speaking TLS
 /// three times, once as an Error with the decoder's exception ("Error caught channel", "TLS handshake failed on
 /// channel …"), and once as the Warning "Rejected incoming connection from … due to TLS handshake failure": 750 lines
-/// for 300 scanner connections. Only that Warning is kept, once per peer address per minute, with no stack trace.
+/// for 300 scanner connections. Only that Warning is kept, once per peer address per minute, with no stack trace. A
+/// connection that never starts a handshake is closed by Akka after <c>akka.remote.handshake-timeout</c> (15 s), each
+/// with an Error line "Handshake timed out": kept once per minute.
 /// </summary>
 public sealed class RemotingNoiseFilter : ILogEventFilter
 {
@@ -19,6 +21,10 @@ public sealed class RemotingNoiseFilter : ILogEventFilter
         if (template.StartsWith("Error caught channel", StringComparison.Ordinal) || template.StartsWith("TLS handshake failed on channel", StringComparison.Ordinal))
         {
             return false;
+        }
+        if (template.StartsWith("No response from remote for inbound association. Handshake timed out", StringComparison.Ordinal))
+        {
+            return throttle.ShouldLog("inbound handshake timeout", DateTime.UtcNow);
         }
         if (!template.StartsWith("Rejected incoming connection from", StringComparison.Ordinal))
         {
