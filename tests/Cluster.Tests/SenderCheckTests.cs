@@ -17,7 +17,7 @@ public sealed class SenderCheckTests(ITestOutputHelper output)
     private const string HostA = "storage-01";
     private const string HostB = "storage-02";
     private const long MiB = 1 << 20;
-    private static readonly TimeSpan NoAnswer = TimeSpan.FromSeconds(3);
+    private static readonly TimeSpan NoAnswer = TimeSpan.FromSeconds(2);
 
     [Fact]
     public async Task Nodes_and_strangers_cannot_free_allocate_register_or_place()
