@@ -47,4 +47,37 @@ public sealed class JournalOutageTests
             await app.DisposeAsync();
         }
     }
+
+    [Fact]
+    public async Task With_tokens_readyz_names_the_journal_s_endpoint_only_to_a_client_with_scope_read()
+    {
+        using var data = new TempDirectory();
+        var port = FreePorts.Next();
+        var journal = $"Host=127.0.0.1;Port={port};Username=orchestrator;Password=never-logged;Database=orchestrator;Timeout=2";
+        var options = new ControllerOptions { Port = FreePorts.Next(), Data = data.Path, Journal = journal, NodeTimeout = TimeSpan.FromSeconds(1) };
+        options.Api.AskTimeout = TimeSpan.FromSeconds(2);
+        options.Api.Clients["grafana"] = new Orchestrator.Controller.Api.ApiClientOptions { Token = "read-token", Scope = Orchestrator.Controller.Api.ApiScope.Read };
+        var app = ControllerHost.Build(["--urls", "http://127.0.0.1:0"], options);
+        try
+        {
+            await app.StartAsync();
+            using var open = new HttpClient { BaseAddress = new Uri(app.Urls.First()) };
+            using var anonymous = await open.GetAsync("/readyz");
+            var anonymousBody = await anonymous.Content.ReadAsStringAsync();
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, anonymous.StatusCode);
+            Assert.Contains("the journal is not reachable (details with a token of scope read)", anonymousBody, StringComparison.Ordinal);
+            Assert.DoesNotContain(port.ToString(System.Globalization.CultureInfo.InvariantCulture), anonymousBody, StringComparison.Ordinal);
+
+            using var reader = new HttpClient { BaseAddress = new Uri(app.Urls.First()) };
+            reader.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", "read-token");
+            var shown = await (await reader.GetAsync("/readyz")).Content.ReadAsStringAsync();
+            Assert.Contains(port.ToString(System.Globalization.CultureInfo.InvariantCulture), shown, StringComparison.Ordinal);
+            Assert.DoesNotContain("never-logged", shown, StringComparison.Ordinal);
+        }
+        finally
+        {
+            await app.StopAsync();
+            await app.DisposeAsync();
+        }
+    }
 }
