@@ -39,20 +39,22 @@ public sealed class BigHostTests(ITestOutputHelper output)
         output.WriteLine($"registered in {watch.Elapsed.TotalSeconds:F1} s");
 
         // Reconciliation ran over the whole registration: the placement the node never held is lost (verified by
-        // asking for it alone), and the buffer the controller never placed is freed on the node.
+        // asking for it alone), the buffer of a failed placement is freed, and the one the journal knows nothing of is kept and counted.
         await Eventually("the missing buffer is found lost and the orphan freed", async () =>
             Assert.IsType<PlacementFound>(await cluster.Ask(new GetPlacement("missing"))).Placement.State == PlacementState.Lost
             && !(await cluster.HeldOn(Host)).ContainsKey("orphan"));
+        Assert.Contains("stranger", (await cluster.HeldOn(Host)).Keys);
+        Assert.Equal(1, (await cluster.Ask<HostList>(new GetHosts())).Hosts.Single().UnknownBuffers);
         output.WriteLine($"reconciled in {watch.Elapsed.TotalSeconds:F1} s");
 
         await Eventually("the controller's view of the pool counts the buffers the node holds", async () =>
-            (await cluster.Ask<ControllerStats>(new GetControllerStats())).Pools.Single(p => p.Provider == Provider).AllocationCount == Held);
+            (await cluster.Ask<ControllerStats>(new GetControllerStats())).Pools.Single(p => p.Provider == Provider).AllocationCount == Held + 1);  // and the stranger
         var stats = await cluster.Ask<ControllerStats>(new GetControllerStats());
         Assert.Equal(Held, stats.Placements.Single(s => s.State == nameof(PlacementState.Committed)).Count);
 
         var next = Assert.IsType<PlacementAccepted>(await cluster.Ask(new PlaceBuffer("next", Host, [Client], 1 << 20))).Placement;
         var held = await cluster.HeldOn(Host);
-        Assert.Equal(Held + 1, held.Count);
+        Assert.Equal(Held + 2, held.Count);
         Assert.Equal((next.Offset, next.Length), (held["next"].Record.Offset, held["next"].Record.Length));
         ExtentAssert.NoOverlap(held.Values.Select(h => h.Record));
         var committed = (await cluster.Ask<PlacementList>(new ListPlacements(Host, PlacementState.Committed))).Placements;
@@ -63,15 +65,19 @@ public sealed class BigHostTests(ITestOutputHelper output)
         using var http = new HttpClient { BaseAddress = cluster.RestAddress() };
         using var pools = JsonDocument.Parse(await http.GetStringAsync($"/api/v1/hosts/{Host}/pools"));
         var pool = pools.RootElement.GetProperty("pools").EnumerateArray().Single();
-        Assert.Equal(Held + 1, pool.GetProperty("allocationCount").GetInt32());
+        Assert.Equal(Held + 2, pool.GetProperty("allocationCount").GetInt32());  // with "next" and the stranger
         Assert.Equal(Protocol.Serialization.RemotingLimits.AllocationsPerMessage, pool.GetProperty("allocations").GetArrayLength());
     }
 
-    /// <summary>The node's pool holds <see cref="Held"/> buffers and an orphan; the controller's book has them committed, and one more the node never held.</summary>
+    /// <summary>
+    /// The node's pool holds <see cref="Held"/> buffers, an orphan (of a placement that failed) and a stranger (no
+    /// placement at all); the controller's book has the buffers committed, and one more the node never held.
+    /// </summary>
     private static async Task SeedAsync(TestCluster cluster)
     {
         var allocations = Enumerable.Range(0, Held).Select(i => new AllocationRecord($"held-{i:D6}", i * Buffer, Buffer, Buffer, 0)).ToList();
         allocations.Add(new AllocationRecord("orphan", Held * Buffer, Buffer, Buffer, 0));
+        allocations.Add(new AllocationRecord("stranger", (Held + 2) * Buffer, Buffer, Buffer, 0));
         const long capacity = 2L << 30;
         await JournalSeeder.SeedAsync(await cluster.Journals.GetAsync(Host), PoolActor.PersistenceIdOf(Host, Provider),
             [new PoolOpened(Host, Provider, capacity)], new PoolSnapshot(Host, Provider, capacity, allocations));
@@ -82,6 +88,8 @@ public sealed class BigHostTests(ITestOutputHelper output)
             book.Apply(new PlacementRequested(id, id, Host, Provider, [Client], Buffer, null, "orchestrator", "seeded"));
             book.Apply(new PlacementCommitted(id, offset, Buffer));
         }
+        book.Apply(new PlacementRequested("orphan", "orphan", Host, Provider, [Client], Buffer, null, "orchestrator", "seeded"));
+        book.Apply(new PlacementFailed("orphan", "the node did not answer in time"));
         await JournalSeeder.SeedAsync(await cluster.Journals.GetAsync("controller"), ClusterNames.CoordinatorPersistenceId, [], book.Snapshot());
     }
 

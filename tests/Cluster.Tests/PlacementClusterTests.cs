@@ -210,14 +210,15 @@ public sealed class PlacementClusterTests(ITestOutputHelper output)
         const int Buffers = 1500;  // ~1500 allocation records: a registration well over 128 KB
         await Task.WhenAll(Enumerable.Range(0, Buffers).Select(i => agent.Ask<object>(new Protocol.Node.AllocateBuffer("0000:04:00.0", $"big-{i}", 4096), TestCluster.AskTimeout)));
 
-        // The controller frees them as orphans once the big registration arrives; the host list read by a second
-        // controller, across remoting.
+        // The big registration arrives whole: the controller counts the buffers it has no placement for (kept, never
+        // freed); the host list is then read by a second controller, across remoting.
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while ((await cluster.HeldOn(HostA)).Count > 0)
+        while ((await cluster.Ask<HostList>(new GetHosts())).Hosts.Single().UnknownBuffers != Buffers)
         {
             Assert.True(DateTime.UtcNow < deadline, "the controller never reconciled the big registration");
             await Task.Delay(200);
         }
+        Assert.Equal(Buffers, (await cluster.HeldOn(HostA)).Count);
         await cluster.StartControllerAsync(port: TestCluster.FreePort());
         var hosts = await cluster.Ask<HostList>(new GetHosts());
         Assert.Equal(HostA, Assert.Single(hosts.Hosts).Host);

@@ -35,4 +35,7 @@ public sealed class HostState
 
     /// <summary>The last registration of this host name refused because another node identity sent it, with when and from where.</summary>
     public string? Conflict { get; set; }
+
+    /// <summary>Buffers the node holds that this controller's journal has no placement for: kept, never freed (<see cref="Reconciler"/>).</summary>
+    public int UnknownBuffers { get; set; }
 }

@@ -83,7 +83,7 @@ public sealed record PlacementList(IReadOnlyList<PlacementView> Placements, int 
 /// last registration of this host name refused because another node identity sent it.
 /// </summary>
 public sealed record HostView(string Host, HostStatus Status, string Member, string? CpuVendor, int? CpuFamily, bool Drained, IReadOnlyList<string> DrainedProviders,
-    IReadOnlyList<Node.PoolSummary> Pools, string? Identity = null, string? Conflict = null);
+    IReadOnlyList<Node.PoolSummary> Pools, string? Identity = null, string? Conflict = null, int UnknownBuffers = 0);
 
 [Manifest("controller.host-list.v1")]
 public sealed record HostList(IReadOnlyList<HostView> Hosts) : IProtocolMessage;

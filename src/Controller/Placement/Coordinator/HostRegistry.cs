@@ -65,7 +65,7 @@ public sealed class HostRegistry<TAgent>
         {
             return (null, $"host {m.Host} sent a topology we cannot read: {e.Message}");
         }
-        var state = new HostState(topology, m.Pools.Select(p => p.ToSummary())) { Drained = isDrained(topology.Host, null), Conflict = known?.State.Conflict };
+        var state = new HostState(topology, m.Pools.Select(p => p.ToSummary())) { Drained = isDrained(topology.Host, null), Conflict = known?.State.Conflict, UnknownBuffers = known?.State.UnknownBuffers ?? 0 };
         foreach (var provider in state.Pools.Keys.Where(p => isDrained(topology.Host, p)))
         {
             state.DrainedProviders.Add(provider);

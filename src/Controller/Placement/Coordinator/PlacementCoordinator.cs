@@ -167,6 +167,16 @@ public sealed class PlacementCoordinator : ReceivePersistentActor
             PersistAsync(new HostIdentified(m.Host, m.Identity), Apply);
         }
         var plan = Reconciler.Plan(m.Host, m.Pools, book, flights.Contains);
+        if (hosts.Find(m.Host) is { } registered && registered.State.UnknownBuffers != plan.Unknown.Count)
+        {
+            registered.State.UnknownBuffers = plan.Unknown.Count;
+            if (plan.Unknown.Count > 0)
+            {
+                log.Warning("host {0} holds {1} buffers this controller's journal has no placement for (first: {2} on {3}): kept, not freed. "
+                    + "If this controller's journal was replaced, restore it; free them on the node only once no NVMe-oF target uses them",
+                    m.Host, plan.Unknown.Count, plan.Unknown[0].AllocationId, plan.Unknown[0].Provider);
+            }
+        }
         foreach (var free in plan.Frees)
         {
             log.Info("host {0}: freeing buffer {1} on {2}", m.Host, free.AllocationId, free.Provider);

@@ -44,5 +44,5 @@ public static class PlacementQueries
         where TAgent : class
         => new(h.State.Host, h.State.Status, h.Member, h.State.Topology.Cpu.Vendor, h.State.Topology.Cpu.Family,
             h.State.Drained, h.State.DrainedProviders.Order(StringComparer.Ordinal).ToList(),
-            h.State.Pools.Values.Select(p => p.Reported).OrderBy(p => p.Provider, StringComparer.Ordinal).ToList(), h.Identity, h.State.Conflict);
+            h.State.Pools.Values.Select(p => p.Reported).OrderBy(p => p.Provider, StringComparer.Ordinal).ToList(), h.Identity, h.State.Conflict, h.State.UnknownBuffers);
 }

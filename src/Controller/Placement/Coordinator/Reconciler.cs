@@ -3,12 +3,16 @@ using Orchestrator.Protocol.Node;
 
 namespace Orchestrator.Controller.Placement;
 
-/// <summary>What a registration changes: events to journal, buffers to free on the node, committed placements to verify.</summary>
-public sealed record ReconcilePlan(IReadOnlyList<IPlacementEvent> Events, IReadOnlyList<FreeBuffer> Frees, IReadOnlyList<string> Suspects);
+/// <summary>
+/// What a registration changes: events to journal, buffers to free on the node, committed placements to verify, and
+/// the buffers the node holds that the journal has no placement for (<see cref="Unknown"/>: kept, never freed).
+/// </summary>
+public sealed record ReconcilePlan(IReadOnlyList<IPlacementEvent> Events, IReadOnlyList<FreeBuffer> Frees, IReadOnlyList<string> Suspects, IReadOnlyList<FreeBuffer> Unknown);
 
 /// <summary>
 /// Reconciliation (§7.3) from the placement book and a node's report of every pool, as plain decisions. A buffer on
-/// the node with no live placement there is an orphan: freed. A pending placement left by a restart is committed
+/// the node whose placement is finished, or lives elsewhere, is an orphan: freed. A buffer the book has no placement
+/// for at all is unknown: kept and counted, never freed, since nothing proves it is not in use. A pending placement left by a restart is committed
 /// at the extent the node holds, or failed when the node never allocated it. A release left half-way is completed.
 /// A committed placement the node does not report is only a suspect: a registration can cross a commit in flight,
 /// so it is lost only when a snapshot asked for afterwards still lacks it (<see cref="ConfirmLost"/>). "Lost" needs
@@ -31,10 +35,17 @@ public static class Reconciler
         }
         var events = new List<IPlacementEvent>();
         var frees = new List<FreeBuffer>();
+        var unknown = new List<FreeBuffer>();
         foreach (var (id, (provider, revision, allocation)) in held)
         {
             var placement = book.Find(id);
-            if (placement is null || placement.Host != host || placement.Provider != provider
+            if (placement is null)
+            {
+                // Not ours to free on proof we lack: a controller on an emptied or replaced journal, or books from
+                // another cluster, would otherwise free every live buffer of the host while NVMe-oF targets use them.
+                unknown.Add(new FreeBuffer(provider, id));
+            }
+            else if (placement.Host != host || placement.Provider != provider
                 || placement.State is PlacementState.Released or PlacementState.Failed or PlacementState.Lost)
             {
                 frees.Add(new FreeBuffer(provider, id));
@@ -67,7 +78,7 @@ public static class Reconciler
                     break;
             }
         }
-        return new ReconcilePlan(events, frees, suspects);
+        return new ReconcilePlan(events, frees, suspects, unknown);
     }
 
     /// <summary>

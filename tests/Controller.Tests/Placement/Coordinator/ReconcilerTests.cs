@@ -14,7 +14,7 @@ public sealed class ReconcilerTests
     /// <summary>Case: the placement's state in the book (null: unknown), where the node holds the id (null: nowhere), whether it is in flight; then what the plan must say.</summary>
     public static TheoryData<string, PlacementState?, string?, bool, string> Cases() => new()
     {
-        { "unknown buffer on the node is an orphan: freed", null, P, false, "free" },
+        { "buffer the book has no placement for: unknown, kept", null, P, false, "unknown" },
         { "buffer on another provider than the placement's: freed", PlacementState.Committed, Q, false, "free+suspect" },
         { "buffer of a released placement: freed", PlacementState.Released, P, false, "free" },
         { "buffer of a failed placement: freed", PlacementState.Failed, P, false, "free" },
@@ -41,6 +41,11 @@ public sealed class ReconcilerTests
         {
             Assert.Equal(new FreeBuffer(heldOn!, "x"), Assert.Single(plan.Frees));
             actual.Add("free");
+        }
+        if (plan.Unknown.Count > 0)
+        {
+            Assert.Equal(new FreeBuffer(heldOn!, "x"), Assert.Single(plan.Unknown));
+            actual.Add("unknown");
         }
         actual.AddRange(plan.Events.Select(e => e switch
         {
@@ -159,6 +164,8 @@ public sealed class ReconcilerTests
         }
         book.Apply(new PlacementRequested("y", "y", Host, Q, ["0000:03:00.0"], 4096, null, "orchestrator", "fp"));
         book.Apply(new PlacementCommitted("y", 0, 4096, 99));
+        book.Apply(new PlacementRequested("orphan", "orphan", Host, P, ["0000:03:00.0"], 4096, null, "orchestrator", "fp"));
+        book.Apply(new PlacementFailed("orphan", "the node did not answer"));  // it allocated late: an orphan to free
         IReadOnlyList<PoolStatus> pools = [Pool(P, [new AllocationRecord("orphan", 0, 4096, 4096, 0)]) with { Revision = reported }, Pool(Q, []) with { Revision = 100 }];
 
         var found = Reconciler.Rewound(Host, pools, book);
