@@ -118,9 +118,6 @@ internal sealed partial class ComposeCluster : IAsyncDisposable
     /// <summary>The loopback address a service binds and advertises here (its compose host name, rewritten).</summary>
     public string Address(string service) => addresses[service];
 
-    /// <summary>Where the cluster's certificates are (<c>deploy/make-certs.sh</c>'s output for this cluster).</summary>
-    public string Tls => scratch.Combine("tls");
-
     public void Kill(string service) => processes[service].Kill();
 
     /// <summary>Starts a killed service again with the same environment (as <c>restart: unless-stopped</c> would).</summary>
@@ -265,18 +262,12 @@ internal sealed partial class ComposeCluster : IAsyncDisposable
         {
             return File.Resolve(volume.Source);
         }
-        if (!Directory.Exists(scratch.Combine("tls")))
+        var tls = scratch.Combine("tls");
+        if (!Directory.Exists(tls))
         {
-            var script = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("bash", [File.Resolve("./deploy/make-certs.sh"), scratch.Combine("tls"),
-                .. File.Services.Values.Where(s => !s.IsPostgres).Select(s => s.Name), "impostor"])
-            { RedirectStandardOutput = true, RedirectStandardError = true })!;
-            script.WaitForExit();
-            if (script.ExitCode != 0)
-            {
-                throw new InvalidOperationException($"deploy/make-certs.sh failed: {script.StandardError.ReadToEnd()}");
-            }
+            ClusterCertificates.Make(tls, [.. File.Services.Values.Where(s => !s.IsPostgres).Select(s => s.Name), "impostor"]);
         }
-        return scratch.Combine("tls", volume.Source[TlsSource.Length..]);
+        return Path.Combine(tls, volume.Source[TlsSource.Length..]);
     }
 
     /// <summary>Test timings only (never in compose): the fast failure detector and SBR of <see cref="TestCluster.FastCluster"/>.</summary>

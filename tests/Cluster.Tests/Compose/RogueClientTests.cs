@@ -41,16 +41,14 @@ public sealed class RogueClientTests(ITestOutputHelper output)
             }
 
             using var foreign = new TempDirectory();
-            var script = System.Diagnostics.Process.Start("bash", [Path.Combine(FixturePaths.RepoRoot, "deploy", "make-certs.sh"), foreign.Path, "rogue"])!;
-            await script.WaitForExitAsync();
-            Assert.Equal(0, script.ExitCode);
+            ClusterCertificates.Make(foreign.Path, "rogue");
             var node = $"akka.ssl.tcp://orchestrator@{cluster.Address("node-1")}:4054/user/host-agent";
             var coordinator = $"akka.ssl.tcp://orchestrator@{cluster.Address("controller-1")}:4053/user/{ClusterNames.CoordinatorSingleton}/{ClusterNames.CoordinatorSingleton}";
             var plainNode = node.Replace("akka.ssl.tcp", "akka.tcp", StringComparison.Ordinal);
             var outcomes = new List<string>();
             foreach (var (name, rogue, to) in new[]
             {
-                ("another CA", RogueClient.WithCertificate(Path.Combine(foreign.Path, "rogue.pfx"), "orchestrator"), node),
+                ("another CA", RogueClient.WithCertificate(Path.Combine(foreign.Path, "rogue.pfx"), ClusterCertificates.Password), node),
                 ("no certificate", RogueClient.Plain(), plainNode),
             })
             {

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Security.Cryptography.X509Certificates;
 using Orchestrator.Controller.Hosting;
@@ -16,16 +15,12 @@ public sealed class HttpsTests
     public async Task The_rest_bridge_serves_https_with_a_certificate_of_the_cluster_ca()
     {
         using var tls = new TempDirectory();
-        using (var script = Process.Start("bash", [Path.Combine(FixturePaths.RepoRoot, "deploy", "make-certs.sh"), tls.Path, "controller-1"])!)
-        {
-            await script.WaitForExitAsync();
-            Assert.Equal(0, script.ExitCode);
-        }
+        ClusterCertificates.Make(tls.Path, "controller-1");
         using var data = new TempDirectory();
         var port = FreePorts.Next();
         var app = ControllerHost.Build(
             [$"--Kestrel:Endpoints:Https:Url=https://127.0.0.1:{port}", $"--Kestrel:Endpoints:Https:Certificate:Path={tls.Combine("controller-1.pfx")}",
-             "--Kestrel:Endpoints:Https:Certificate:Password=orchestrator"],
+             $"--Kestrel:Endpoints:Https:Certificate:Password={ClusterCertificates.Password}"],
             new ControllerOptions { Port = FreePorts.Next(), Data = data.Path });
         await app.StartAsync();
         try
@@ -33,14 +28,8 @@ public sealed class HttpsTests
             var authority = X509CertificateLoader.LoadCertificateFromFile(tls.Combine("ca.crt"));
             using var handler = new HttpClientHandler
             {
-                ServerCertificateCustomValidationCallback = (_, certificate, _, _) =>
-                {
-                    using var chain = new X509Chain();
-                    chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-                    chain.ChainPolicy.CustomTrustStore.Add(authority);
-                    chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-                    return certificate is not null && chain.Build(certificate) && certificate.GetNameInfo(X509NameType.DnsName, false) == "controller-1";
-                },
+                ServerCertificateCustomValidationCallback = (_, certificate, _, _) => Orchestrator.Hosting.Remoting.ClusterAuthority.Problem(certificate, authority) is null
+                    && certificate!.GetNameInfo(X509NameType.DnsName, false) == "controller-1",
             };
             using var https = new HttpClient(handler) { BaseAddress = new Uri($"https://127.0.0.1:{port}") };
             Assert.Equal(HttpStatusCode.OK, (await https.GetAsync("/healthz")).StatusCode);
