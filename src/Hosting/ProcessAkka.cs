@@ -34,6 +34,10 @@ public static class ProcessAkka
             akka.AddHocon(extraHocon, HoconAddMode.Prepend);
         }
         akka.AddHocon(RemotingLimits.Hocon, HoconAddMode.Prepend);
+        // Appended: a test's extra HOCON may set a smaller cap.
+        akka.AddHocon(ConnectionCapProvider.Hocon(
+            security?.MaxUnauthenticatedConnections ?? RemotingSecurity.DefaultUnauthenticatedConnections,
+            security?.MaxUnauthenticatedConnectionsPerAddress ?? RemotingSecurity.DefaultUnauthenticatedConnectionsPerAddress), HoconAddMode.Append);
         akka.ConfigureLoggers(loggers =>
         {
             loggers.ClearLoggers();

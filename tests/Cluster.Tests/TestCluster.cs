@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Orchestrator.Controller.Hosting;
 using Orchestrator.Controller.Placement;
+using Orchestrator.Hosting.Remoting;
 using Orchestrator.Node.Agent;
 using Orchestrator.Node.Hosting;
 using Orchestrator.Node.Nvmet;
@@ -71,7 +72,8 @@ internal sealed class TestCluster : IAsyncDisposable
     /// <param name="seeds">Seed nodes (default: the first controller).</param>
     /// <param name="journal">The journal's name: controllers of one cluster share one (a SQLite file or a PostgreSQL database).</param>
     /// <param name="snapshotEvery">Coordinator snapshot interval, in events.</param>
-    public async Task StartControllerAsync(int? port = null, IReadOnlyList<string>? seeds = null, string journal = "controller", int snapshotEvery = 25)
+    /// <param name="remoting">Remoting settings (default: plain, with the default connection cap).</param>
+    public async Task StartControllerAsync(int? port = null, IReadOnlyList<string>? seeds = null, string journal = "controller", int snapshotEvery = 25, RemotingSecurity? remoting = null)
     {
         var host = ControllerHost.Build(["--urls", "http://127.0.0.1:0"], new ControllerOptions
         {
@@ -81,6 +83,7 @@ internal sealed class TestCluster : IAsyncDisposable
             NodeTimeout = TimeSpan.FromSeconds(3),
             SnapshotEvery = snapshotEvery,
             ExtraHocon = FastCluster,
+            Remoting = remoting ?? new(),
         });
         await host.StartAsync();
         controllers.Add(host);

@@ -3,13 +3,13 @@ namespace Orchestrator.Controller.Api;
 /// <summary>What a REST client may do. Each scope includes the ones before it.</summary>
 public enum ApiScope
 {
-    /// <summary>Reads with the cluster's internals: members' addresses, the journal's endpoint.</summary>
+    /// <summary>Reads.</summary>
     Read,
 
     /// <summary>Place and release buffers.</summary>
     Place,
 
-    /// <summary>Drain and undrain hosts and providers.</summary>
+    /// <summary>Drain and undrain hosts and providers, and read the cluster's internals: members' addresses, the journal's endpoint.</summary>
     Admin,
 }
 

@@ -96,6 +96,6 @@ public static class ApiSecurity
             : Problems.Forbidden($"client '{client.Name}' has scope {client.Scope.ToString().ToLowerInvariant()}; this needs {scope.ToString().ToLowerInvariant()}");
     };
 
-    /// <summary>Whether the request may see the cluster's internals (members' addresses, the journal's endpoint): scope <c>read</c> or more.</summary>
-    public static bool MaySeeInternals(HttpContext http) => Authenticate(http)?.May(ApiScope.Read) == true;
+    /// <summary>Whether the request may see the cluster's internals (members' addresses, the journal's endpoint): scope <c>admin</c>, as they are what an attack on remoting or the database starts from.</summary>
+    public static bool MaySeeInternals(HttpContext http) => Authenticate(http)?.May(ApiScope.Admin) == true;
 }

@@ -44,8 +44,8 @@ public static class HealthEndpoints
         }
         if (journalError is not null)
         {
-            // The database's endpoint is for operators (scope read), not for whoever can reach a load balancer's probe.
-            problems.Add(ApiSecurity.MaySeeInternals(http) ? $"the journal is not reachable: {journalError}" : "the journal is not reachable (details with a token of scope read)");
+            // The database's endpoint is for operators (scope admin), not for whoever can reach a load balancer's probe.
+            problems.Add(ApiSecurity.MaySeeInternals(http) ? $"the journal is not reachable: {journalError}" : "the journal is not reachable (details with a token of scope admin)");
         }
         problems.AddRange(hostProblems);
         var readiness = new Readiness(problems.Count == 0, refused is null, journalError is null, hostProblems.Count == 0, problems);

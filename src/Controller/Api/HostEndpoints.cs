@@ -50,7 +50,7 @@ public static partial class HostEndpoints
         => ApiSecurity.MaySeeInternals(http) ? host
             : host with { Member = Hidden, Conflict = host.Conflict is null ? null : MemberAddress().Replace(host.Conflict, Hidden) };
 
-    private const string Hidden = "(hidden: needs a token with scope read)";
+    private const string Hidden = "(hidden: needs a token with scope admin)";
 
     [System.Text.RegularExpressions.GeneratedRegex(@"akka(\.ssl)?\.tcp://[^\s,;)]+")]
     private static partial System.Text.RegularExpressions.Regex MemberAddress();

@@ -24,6 +24,16 @@ public sealed class RemotingSecurity
     /// <summary>The cluster CA's certificate (PEM): the only issuer whose certificates are accepted from peers.</summary>
     public string? Authority { get; set; }
 
+    public const int DefaultUnauthenticatedConnections = 256;
+
+    public const int DefaultUnauthenticatedConnectionsPerAddress = 16;
+
+    /// <summary>Inbound connections admitted at once that have not completed a handshake (<see cref="UnauthenticatedConnections"/>).</summary>
+    public int MaxUnauthenticatedConnections { get; set; } = DefaultUnauthenticatedConnections;
+
+    /// <summary>The same, from one peer address: a scanner on one machine cannot take the slots members need.</summary>
+    public int MaxUnauthenticatedConnectionsPerAddress { get; set; } = DefaultUnauthenticatedConnectionsPerAddress;
+
     public bool Enabled => !string.IsNullOrWhiteSpace(Certificate);
 
     public static string Key(string setting) => $"{Section}:{setting}";
@@ -31,6 +41,10 @@ public sealed class RemotingSecurity
     /// <summary>Adds one line per problem: a certificate without a CA or the reverse, unreadable files, plain remoting off loopback.</summary>
     public SettingsCheck Check(SettingsCheck check, string bindKey, string bind)
     {
+        check.That(MaxUnauthenticatedConnections >= 1, Key(nameof(MaxUnauthenticatedConnections)), MaxUnauthenticatedConnections, "must be at least 1");
+        check.That(MaxUnauthenticatedConnectionsPerAddress >= 1 && MaxUnauthenticatedConnectionsPerAddress <= MaxUnauthenticatedConnections,
+            Key(nameof(MaxUnauthenticatedConnectionsPerAddress)), MaxUnauthenticatedConnectionsPerAddress,
+            $"must be between 1 and {Key(nameof(MaxUnauthenticatedConnections))} ({MaxUnauthenticatedConnections})");
         if (!Enabled)
         {
             check.Rule(Key(nameof(Authority)), string.IsNullOrWhiteSpace(Authority) ? null : $"is set but {Key(nameof(Certificate))} is not: set both, or neither");

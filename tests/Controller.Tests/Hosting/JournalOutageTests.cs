@@ -57,6 +57,7 @@ public sealed class JournalOutageTests
         var options = new ControllerOptions { Port = FreePorts.Next(), Data = data.Path, Journal = journal, NodeTimeout = TimeSpan.FromSeconds(1) };
         options.Api.AskTimeout = TimeSpan.FromSeconds(2);
         options.Api.Clients["grafana"] = new Orchestrator.Controller.Api.ApiClientOptions { Token = "read-token", Scope = Orchestrator.Controller.Api.ApiScope.Read };
+        options.Api.Clients["ops"] = new Orchestrator.Controller.Api.ApiClientOptions { Token = "admin-token", Scope = Orchestrator.Controller.Api.ApiScope.Admin };
         var app = ControllerHost.Build(["--urls", "http://127.0.0.1:0"], options);
         try
         {
@@ -65,12 +66,15 @@ public sealed class JournalOutageTests
             using var anonymous = await open.GetAsync("/readyz");
             var anonymousBody = await anonymous.Content.ReadAsStringAsync();
             Assert.Equal(HttpStatusCode.ServiceUnavailable, anonymous.StatusCode);
-            Assert.Contains("the journal is not reachable (details with a token of scope read)", anonymousBody, StringComparison.Ordinal);
+            Assert.Contains("the journal is not reachable (details with a token of scope admin)", anonymousBody, StringComparison.Ordinal);
             Assert.DoesNotContain(port.ToString(System.Globalization.CultureInfo.InvariantCulture), anonymousBody, StringComparison.Ordinal);
 
             using var reader = new HttpClient { BaseAddress = new Uri(app.Urls.First()) };
             reader.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", "read-token");
-            var shown = await (await reader.GetAsync("/readyz")).Content.ReadAsStringAsync();
+            Assert.DoesNotContain(port.ToString(System.Globalization.CultureInfo.InvariantCulture), await (await reader.GetAsync("/readyz")).Content.ReadAsStringAsync(), StringComparison.Ordinal);
+            using var admin = new HttpClient { BaseAddress = new Uri(app.Urls.First()) };
+            admin.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", "admin-token");
+            var shown = await (await admin.GetAsync("/readyz")).Content.ReadAsStringAsync();
             Assert.Contains(port.ToString(System.Globalization.CultureInfo.InvariantCulture), shown, StringComparison.Ordinal);
             Assert.DoesNotContain("never-logged", shown, StringComparison.Ordinal);
         }
