@@ -30,15 +30,22 @@ public sealed class RogueClientTests(ITestOutputHelper output)
             Assert.True(status == HttpStatusCode.Created, body);
             var victim = accepted!.Placement;
 
-            // Idle connections that never start a handshake: closed by Akka's handshake timeout (15 s).
+            // Idle connections that never start a handshake, from an address of their own (the rogue clients below come
+            // from the test's): at most 16 admitted (the per-address cap), the rest closed at once; the admitted ones
+            // closed by Akka's handshake timeout (15 s).
             var idleSince = System.Diagnostics.Stopwatch.StartNew();
             var idle = new List<System.Net.Sockets.TcpClient>();
+            var idleSource = System.Net.IPAddress.Parse(cluster.Address("node-1")[..(cluster.Address("node-1").LastIndexOf('.') + 1)] + "99");
             for (var i = 0; i < 50; i++)
             {
-                var c = new System.Net.Sockets.TcpClient();
+                var c = new System.Net.Sockets.TcpClient(new System.Net.IPEndPoint(idleSource, 0));
                 await c.ConnectAsync(System.Net.IPAddress.Parse(cluster.Address("node-1")), 4054);
                 idle.Add(c);
             }
+            await Task.Delay(TimeSpan.FromSeconds(1));
+            var admitted = CountOpen(idle);
+            output.WriteLine($"50 idle connections from {idleSource}: {admitted} admitted");
+            Assert.Equal(Orchestrator.Hosting.Remoting.RemotingSecurity.DefaultUnauthenticatedConnectionsPerAddress, admitted);
 
             using var foreign = new TempDirectory();
             ClusterCertificates.Make(foreign.Path, "rogue");
@@ -82,24 +89,8 @@ public sealed class RogueClientTests(ITestOutputHelper output)
                 }
             }
             await Task.Delay(TimeSpan.FromSeconds(20) - idleSince.Elapsed is { Ticks: > 0 } left ? left : TimeSpan.Zero);
-            var open = 0;
-            foreach (var c in idle)
-            {
-                c.Client.Blocking = false;
-                try
-                {
-                    open += c.Client.Receive(new byte[1]) == 0 ? 0 : 1;
-                }
-                catch (System.Net.Sockets.SocketException e) when (e.SocketErrorCode == System.Net.Sockets.SocketError.WouldBlock)
-                {
-                    open++;
-                }
-                catch (System.Net.Sockets.SocketException)
-                {
-                    // Reset by the member: closed.
-                }
-                c.Dispose();
-            }
+            var open = CountOpen(idle);
+            idle.ForEach(c => c.Dispose());
             output.WriteLine($"50 idle connections: {open} still open after 20 s");
             await Task.Delay(TimeSpan.FromSeconds(2));
             var scanned = cluster.LinesOf("node-1").Skip(linesBefore).ToList();
@@ -132,5 +123,28 @@ public sealed class RogueClientTests(ITestOutputHelper output)
             Assert.Contains(cluster.LinesOf("node-1"), l => l.Contains("refused peer", StringComparison.Ordinal));
             await AssertConsistentAsync(cluster, "controller-2", new HashSet<string>(["victim", "rogue-check"], StringComparer.Ordinal), output);
         });
+    }
+
+    /// <summary>How many connections the member has not closed: a closed one reads its end (or a reset) at once.</summary>
+    private static int CountOpen(List<System.Net.Sockets.TcpClient> connections)
+    {
+        var open = 0;
+        foreach (var c in connections)
+        {
+            c.Client.Blocking = false;
+            try
+            {
+                open += c.Client.Receive(new byte[1]) == 0 ? 0 : 1;
+            }
+            catch (System.Net.Sockets.SocketException e) when (e.SocketErrorCode == System.Net.Sockets.SocketError.WouldBlock)
+            {
+                open++;
+            }
+            catch (System.Net.Sockets.SocketException)
+            {
+                // Reset by the member: closed.
+            }
+        }
+        return open;
     }
 }
