@@ -19,6 +19,7 @@ public static class NodeProgram
         ["--journal"] = NodeOptions.Key(nameof(NodeOptions.Journal)),
         ["--nvmet-apply"] = NodeOptions.Key(nameof(NodeOptions.NvmetApply)),
         ["--configfs-root"] = NodeOptions.Key(nameof(NodeOptions.ConfigfsRoot)),
+        ["--nvmet-every"] = NodeOptions.Key(nameof(NodeOptions.NvmetEvery)),
         ["--snapshot-every"] = NodeOptions.Key(nameof(NodeOptions.SnapshotEvery)),
         ["--bind"] = NodeOptions.Key(nameof(NodeOptions.Bind)),
         ["--port"] = NodeOptions.Key(nameof(NodeOptions.Port)),

@@ -4,6 +4,7 @@ using Orchestrator.Cli.Output;
 using Orchestrator.Cli.Remote;
 using Orchestrator.Protocol.Api;
 using Orchestrator.Protocol.Controller;
+using Orchestrator.Protocol.Node;
 using Orchestrator.Topology.Writers;
 
 namespace Orchestrator.Cli.Commands;
@@ -205,7 +206,15 @@ internal static class PlacementsCommands
         }
         if (p.Nvmeof is { } n)
         {
-            lines.Add(("nvmeof", $"{n.SubsystemNqn} namespace {n.NamespaceId}" + (n.PortId is { } port ? $" port {port}" : string.Empty)));
+            lines.Add(("nvmeof", $"{n.SubsystemNqn} namespace {n.NamespaceId}" + (n.PortId is { } port ? $" port {port}" : string.Empty) + (n.ManageEnable ? ", managed enable" : string.Empty)));
+            lines.Add(("nvmet", p.Nvmet is { } seen
+                ? $"{NvmetStates.Name(seen.State)}: desired {seen.Desired}, p2pmem reads {seen.Actual ?? "?"}, {(seen.Enabled is { } on ? (on ? "enabled" : "disabled") : "enable unreadable")}"
+                    + (seen.Errno is { } errno ? $", errno {errno}" : string.Empty) + $" (read {seen.ObservedAt:u})"
+                : "not reported yet by the node"));
+            if (p.Nvmet is { State: not NvmetState.Applied } problem)
+            {
+                lines.Add(("", problem.Message));
+            }
         }
         var width = lines.Max(l => l.Item1.Length);
         return string.Concat(lines.Select(l => $"{l.Item1.PadRight(width)}  {l.Item2}\n"));
@@ -268,10 +277,14 @@ internal static class PlacementsCommands
         private readonly Option<string?> nqn = new("--nqn") { Description = "NVMe-oF subsystem NQN the buffer serves (with --nsid)" };
         private readonly Option<int?> nsid = new("--nsid") { Description = "NVMe-oF namespace id (with --nqn)" };
         private readonly Option<int?> portId = new("--port-id") { Description = "NVMe-oF port id (with --nqn)" };
+        private readonly Option<bool> manageEnable = new("--manage-enable")
+        {
+            Description = "Let the node disable the namespace to set its p2pmem and enable it afterwards (with --nqn); without it an enabled namespace is left alone",
+        };
 
         public void AddTo(Command command)
         {
-            foreach (var option in new Option[] { host, clients, size, mode, maxLevel, provider, nqn, nsid, portId })
+            foreach (var option in new Option[] { host, clients, size, mode, maxLevel, provider, nqn, nsid, portId, manageEnable })
             {
                 command.Options.Add(option);
             }
@@ -290,6 +303,11 @@ internal static class PlacementsCommands
             {
                 throw new UsageException("--port-id needs --nqn and --nsid");
             }
+            var managed = parsed.GetValue(manageEnable);
+            if (managed && subsystem is null)
+            {
+                throw new UsageException("--manage-enable needs --nqn and --nsid");
+            }
             var (m, level, pinned) = (parsed.GetValue(mode), parsed.GetValue(maxLevel), parsed.GetValue(provider));
             var list = parsed.GetValue(clients)!
                 .SelectMany(c => c.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
@@ -298,7 +316,7 @@ internal static class PlacementsCommands
                 parsed.GetValue(host),
                 list,
                 parsed.GetValue(size),
-                subsystem is null ? null : new NvmeofTarget(subsystem, namespaceId!.Value, port),
+                subsystem is null ? null : new NvmeofTarget(subsystem, namespaceId!.Value, port, managed),
                 m is null && level is null && pinned is null ? null : new PlacementPolicy(m, level, pinned),
                 requestId);
         }

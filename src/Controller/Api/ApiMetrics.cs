@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Orchestrator.Protocol.Controller;
+using Orchestrator.Protocol.Node;
 using Prometheus;
 
 namespace Orchestrator.Controller.Api;
@@ -16,6 +17,7 @@ public sealed class ApiMetrics
     private readonly Gauge poolAvailable;
     private readonly Gauge poolAllocations;
     private readonly Gauge refusedRegistrations;
+    private readonly Gauge nvmet;
 
     public ApiMetrics()
     {
@@ -26,6 +28,7 @@ public sealed class ApiMetrics
         poolCapacity = factory.CreateGauge("p2p_pool_capacity_bytes", "p2pmem pool size", "host", "provider");
         poolAvailable = factory.CreateGauge("p2p_pool_available_bytes", "p2pmem pool bytes not allocated (controller view)", "host", "provider");
         poolAllocations = factory.CreateGauge("p2p_pool_allocations", "Buffers allocated in the pool (controller view)", "host", "provider");
+        nvmet = factory.CreateGauge("p2p_placements_nvmet", "Committed placements with an NVMe-oF target, by what their node last read of the namespace", "state");
         refusedRegistrations = factory.CreateGauge("p2p_host_registrations_refused", "Host registrations the coordinator refused since it started (another node identity for an up host, a forged incarnation, no identity)");
         Decisions = factory.CreateCounter("p2p_placement_requests_total", "Placement requests by operation and outcome", "operation", "outcome");
         Latency = factory.CreateHistogram("p2p_placement_request_seconds", "Time to answer a placement request, by operation", new HistogramConfiguration
@@ -63,6 +66,7 @@ public sealed class ApiMetrics
             Set(poolAvailable, stats.Pools.Select(p => (new[] { p.Host, p.Provider }, (double)p.AvailableBytes)), []);
             Set(poolAllocations, stats.Pools.Select(p => (new[] { p.Host, p.Provider }, (double)p.AllocationCount)), []);
             refusedRegistrations.Set(stats.RefusedRegistrations);
+            Set(nvmet, (stats.Nvmet ?? []).Select(s => (new[] { s.State }, (double)s.Count)), Enum.GetValues<NvmetState>().Select(NvmetStates.Name));
         });
     }
 

@@ -5,6 +5,7 @@ using Orchestrator.Controller.Hosting;
 using Orchestrator.Controller.Placement;
 using Orchestrator.Protocol.Api;
 using Orchestrator.Protocol.Controller;
+using Orchestrator.Protocol.Node;
 using Prometheus;
 
 namespace Orchestrator.Controller.Api;
@@ -31,7 +32,7 @@ public static class PlacementEndpoints
             .WithSummary("The same decision as a dry run: nothing is reserved");
         placements.MapGet("/", List)
             .Produces<PlacementPage>().ProducesProblem(StatusCodes.Status400BadRequest)
-            .WithSummary("Placements in id order, filtered by host and state, paged by offset and limit");
+            .WithSummary("Placements in id order, filtered by host, state and nvmet state (applied, pending-disable, missing, drift, error), paged by offset and limit");
         placements.MapGet("/{id}", Get)
             .Produces<PlacementView>().ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("One placement");
@@ -106,7 +107,7 @@ public static class PlacementEndpoints
         return refused ?? TypedResults.Ok(explanation);
     }
 
-    private static async Task<IResult> List(HttpContext http, CoordinatorClient coordinator, string? host, string? state, string? offset, string? limit)
+    private static async Task<IResult> List(HttpContext http, CoordinatorClient coordinator, string? host, string? state, string? nvmet, string? offset, string? limit)
     {
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         PlacementState? wanted = null;
@@ -118,13 +119,18 @@ public static class PlacementEndpoints
                 errors["state"] = [$"'{state}' is not one of {string.Join(", ", Enum.GetNames<PlacementState>().Select(n => n.ToLowerInvariant()))}"];
             }
         }
+        var nvmetState = nvmet is null ? null : NvmetStates.Parse(nvmet);
+        if (nvmet is not null && nvmetState is null)
+        {
+            errors["nvmet"] = [$"'{nvmet}' is not one of {string.Join(", ", Enum.GetValues<NvmetState>().Select(NvmetStates.Name))}"];
+        }
         var from = Number(offset, "offset", 0, 0, int.MaxValue, errors);
         var count = Number(limit, "limit", ApiDefaults.PageLimit, 1, ApiDefaults.MaxPageLimit, errors);
         if (errors.Count > 0)
         {
             return Problems.Invalid("the query is not valid", errors);
         }
-        var (list, refused) = await coordinator.AskAsync<PlacementList>(new ListPlacements(host, wanted, from, count), http.RequestAborted);
+        var (list, refused) = await coordinator.AskAsync<PlacementList>(new ListPlacements(host, wanted, from, count, nvmetState), http.RequestAborted);
         return refused ?? TypedResults.Ok(new PlacementPage(list!.Placements, list.Total, from, count));
     }
 

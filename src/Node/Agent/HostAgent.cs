@@ -15,13 +15,13 @@ namespace Orchestrator.Node.Agent;
 /// <summary>
 /// The node agent of one host (ARCHITECTURE §7.1): discovers the topology at start and on <see cref="Rescan"/>,
 /// runs one <see cref="PoolActor"/> per provider the kernel registered (<c>p2pmem/size</c> &gt; 0), forwards
-/// allocate and free to them, reports the host snapshot, and applies placements to nvmet.
+/// allocate and free to them, reports the host snapshot, and keeps placements applied to nvmet (<see cref="NvmetWatcher"/>).
 /// </summary>
 public sealed class HostAgent : ReceiveActor, IWithTimers
 {
     private readonly TopologySource source;
     private readonly int snapshotEvery;
-    private readonly NvmetApplier nvmet;
+    private readonly IActorRef nvmet;
     private readonly ILoggingAdapter log = Context.GetLogger();
     private readonly Dictionary<string, IActorRef> pools = new(StringComparer.Ordinal);
 
@@ -40,17 +40,19 @@ public sealed class HostAgent : ReceiveActor, IWithTimers
     /// <param name="initial">The topology discovered at start.</param>
     /// <param name="source">Where a rescan reads the topology again.</param>
     /// <param name="snapshotEvery">Pool snapshot interval, in events.</param>
-    /// <param name="nvmet">Applies placements to nvmet configfs.</param>
+    /// <param name="nvmet">Reads and writes nvmet configfs.</param>
     /// <param name="coordinator">The placement coordinator's singleton proxy; null when the node runs standalone.</param>
     /// <param name="registerEvery">How often to (re-)register: the registration carries every allocation, so a
     /// controller that restarted or lost sight of us reconciles without anyone asking.</param>
-    public HostAgent(HostTopology initial, TopologySource source, int snapshotEvery, NvmetApplier nvmet, IActorRef? coordinator = null, TimeSpan? registerEvery = null)
+    /// <param name="nvmetEvery">How often the placements' namespaces are read again and converged (default 10 s).</param>
+    public HostAgent(HostTopology initial, TopologySource source, int snapshotEvery, NvmetApplier nvmet, IActorRef? coordinator = null, TimeSpan? registerEvery = null,
+        TimeSpan? nvmetEvery = null)
     {
         topology = initial;
         this.source = source;
         this.snapshotEvery = snapshotEvery;
-        this.nvmet = nvmet;
         this.coordinator = coordinator;
+        this.nvmet = Context.ActorOf(NvmetWatcher.Props(initial.Host, nvmet, coordinator, nvmetEvery ?? TimeSpan.FromSeconds(10)), "nvmet");
         this.registerEvery = registerEvery ?? TimeSpan.FromSeconds(30);
 
         Receive<AllocateBuffer>(m => ToPool(m.Provider, m.AllocationId, pool => pool.Forward(m with { Provider = Normalize(m.Provider) })));
@@ -71,7 +73,8 @@ public sealed class HostAgent : ReceiveActor, IWithTimers
             var sender = Sender;
             sender.Tell(await RescanAsync());
         });
-        Receive<ApplyNvmet>(m => Sender.Tell(nvmet.Apply(m)));
+        Receive<ApplyNvmet>(m => this.nvmet.Forward(m));
+        Receive<DesiredNvmet>(m => this.nvmet.Forward(m));
         Receive<RegisterNow>(_ => Register());
         Receive<HostRegistered>(_ =>
         {
@@ -96,7 +99,7 @@ public sealed class HostAgent : ReceiveActor, IWithTimers
                 Self.Tell(RegisterNow.Instance);
             }
         });
-        Receive<ReleaseNvmet>(m => Sender.Tell(nvmet.Release(m)));
+        Receive<ReleaseNvmet>(m => this.nvmet.Forward(m));
         Receive<PoolDown>(m => down[m.Provider] = m.Reason);
         Receive<IdentityKnown>(m =>
         {
@@ -126,8 +129,9 @@ public sealed class HostAgent : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(HostTopology initial, TopologySource source, int snapshotEvery, NvmetApplier nvmet, IActorRef? coordinator = null, TimeSpan? registerEvery = null)
-        => Akka.Actor.Props.Create(() => new HostAgent(initial, source, snapshotEvery, nvmet, coordinator, registerEvery));
+    public static Props Props(HostTopology initial, TopologySource source, int snapshotEvery, NvmetApplier nvmet, IActorRef? coordinator = null, TimeSpan? registerEvery = null,
+        TimeSpan? nvmetEvery = null)
+        => Akka.Actor.Props.Create(() => new HostAgent(initial, source, snapshotEvery, nvmet, coordinator, registerEvery, nvmetEvery));
 
     /// <summary>Requests from anyone but a controller of this cluster are dropped before any handler sees them (<see cref="SenderCheck"/>).</summary>
     protected override bool AroundReceive(Receive receive, object message)

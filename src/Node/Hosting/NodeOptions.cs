@@ -25,7 +25,11 @@ public sealed class NodeOptions
     /// <summary>A SQLite file path (default <c>node-&lt;host&gt;.db</c> in <see cref="ProcessDefaults.Data"/>) or a PostgreSQL connection string (<c>Host=…</c>).</summary>
     public string? Journal { get; set; }
 
+    /// <summary>Whether the node writes nvmet configfs (placements' p2pmem, managed enable); off: it only reads and reports drift.</summary>
     public bool NvmetApply { get; set; }
+
+    /// <summary>How often the placements' nvmet namespaces are read again and converged (jittered ±20 %).</summary>
+    public TimeSpan NvmetEvery { get; set; } = TimeSpan.FromSeconds(10);
 
     public string ConfigfsRoot { get; set; } = NvmetApplier.DefaultConfigfsRoot;
 
@@ -68,6 +72,7 @@ public sealed class NodeOptions
             .Port(Key(nameof(Port)), Port, zeroPicksFree: true)
             .Positive(Key(nameof(SnapshotEvery)), SnapshotEvery, "events")
             .Positive(Key(nameof(RegisterEvery)), RegisterEvery)
+            .Positive(Key(nameof(NvmetEvery)), NvmetEvery)
             .That(Health is null || IsListenUrl(Health), Key(nameof(Health)), Health ?? "", "expected an http:// URL to listen on, such as http://0.0.0.0:4064 (port 0 picks a free one)")
             // The rule the controller applies to a placement's host: a host it could never be asked to place on is no use.
             .Rule(Key(nameof(Host)), Host is null ? null : RequestRules.HostName(Host));

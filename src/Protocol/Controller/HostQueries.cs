@@ -25,4 +25,4 @@ public sealed record StateCount(string State, int Count);
 public sealed record PoolGauge(string Host, string Provider, long CapacityBytes, long AvailableBytes, int AllocationCount);
 
 [Manifest("controller.controller-stats.v1")]
-public sealed record ControllerStats(IReadOnlyList<StateCount> Placements, IReadOnlyList<StateCount> Hosts, IReadOnlyList<PoolGauge> Pools, int RefusedRegistrations = 0) : IProtocolMessage;
+public sealed record ControllerStats(IReadOnlyList<StateCount> Placements, IReadOnlyList<StateCount> Hosts, IReadOnlyList<PoolGauge> Pools, int RefusedRegistrations = 0, IReadOnlyList<StateCount>? Nvmet = null) : IProtocolMessage;

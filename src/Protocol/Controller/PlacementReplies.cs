@@ -13,7 +13,9 @@ public enum PlacementState
 
 /// <summary>
 /// A placement as the controller records it; <see cref="Retryable"/>: a failed one whose request id may be retried (it
-/// failed for a passing reason); <see cref="PoolRevision"/>: the pool's journal revision when it was committed.
+/// failed for a passing reason); <see cref="PoolRevision"/>: the pool's journal revision when it was committed;
+/// <see cref="Nvmet"/>: what the node last read of its NVMe-oF namespace (an observation, not journaled: null until the
+/// node reports after this controller took over).
 /// </summary>
 public sealed record PlacementView(
     string PlacementId,
@@ -29,7 +31,8 @@ public sealed record PlacementView(
     string Mode,
     string? Reason,
     bool Retryable = false,
-    long PoolRevision = 0);
+    long PoolRevision = 0,
+    Node.NvmetStatus? Nvmet = null);
 
 /// <summary>Why one provider won, lost or was rejected, with its verdict for every client.</summary>
 public sealed record CandidateExplanation(

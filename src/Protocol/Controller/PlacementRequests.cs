@@ -1,7 +1,12 @@
 namespace Orchestrator.Protocol.Controller;
 
 /// <summary>The NVMe-oF identity a buffer serves (applied to nvmet on the node).</summary>
-public sealed record NvmeofTarget(string SubsystemNqn, int NamespaceId, int? PortId);
+/// <summary>
+/// The nvmet namespace a placement serves. <see cref="ManageEnable"/>: the node may disable the namespace to set its p2pmem
+/// and enables it afterwards (disabling stops the target's I/O on it for that moment); without it an enabled namespace is
+/// left alone and shows pending-disable.
+/// </summary>
+public sealed record NvmeofTarget(string SubsystemNqn, int NamespaceId, int? PortId, bool ManageEnable = false);
 
 /// <summary>
 /// How to choose: <c>orchestrator</c> (the default, §5.4), <c>kernel</c> (find_many) or <c>rfc2017</c>; an optional
@@ -26,7 +31,7 @@ public sealed record GetPlacement(string PlacementId) : IControllerRequest;
 
 /// <summary>Placements in id order, filtered by host and state, one page of at most <see cref="Limit"/> after <see cref="Offset"/>.</summary>
 [Manifest("controller.list-placements.v1")]
-public sealed record ListPlacements(string? Host = null, PlacementState? State = null, int Offset = 0, int Limit = int.MaxValue) : IControllerRequest;
+public sealed record ListPlacements(string? Host = null, PlacementState? State = null, int Offset = 0, int Limit = int.MaxValue, Node.NvmetState? Nvmet = null) : IControllerRequest;
 
 [Manifest("controller.get-hosts.v1")]
 public sealed record GetHosts : IControllerRequest;

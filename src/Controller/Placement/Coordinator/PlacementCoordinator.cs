@@ -29,6 +29,7 @@ public sealed class PlacementCoordinator : ReceivePersistentActor
     private readonly Random random = new();
     private readonly NodeLink nodes;
     private readonly RegistrationAssembler<IActorRef> registrations = new();
+    private readonly NvmetBook nvmet = new();
     private int eventsSinceSnapshot;
 
     public PlacementCoordinator(CoordinatorSettings settings)
@@ -62,20 +63,19 @@ public sealed class PlacementCoordinator : ReceivePersistentActor
         Command<PlaceBuffer>(Place);
         Command<ExplainPlacement>(Explain);
         Command<ReleasePlacement>(Release);
-        Command<GetPlacement>(m => Sender.Tell(PlacementQueries.Placement(book, m.PlacementId)));
-        Command<ListPlacements>(m => Sender.Tell(PlacementQueries.List(book, m)));
+        Command<GetPlacement>(m => Sender.Tell(PlacementQueries.Placement(book, nvmet, m.PlacementId)));
+        Command<ListPlacements>(m => Sender.Tell(PlacementQueries.List(book, nvmet, m)));
         Command<GetHosts>(_ => Sender.Tell(PlacementQueries.Hosts(hosts)));
         Command<GetHostTopology>(m => Sender.Tell(PlacementQueries.Topology(hosts, m.Host)));
         Command<GetHostPools>(HostPools);
-        Command<GetControllerStats>(_ => Sender.Tell(PlacementQueries.Stats(book, hosts)));
+        Command<GetControllerStats>(_ => Sender.Tell(PlacementQueries.Stats(book, hosts) with { Nvmet = nvmet.Counts(book) }));
         Command<SetDrain>(Drain);
         Command<NodeLink.Allocated>(OnAllocation);
         Command<NodeLink.Freed>(OnRelease);
         Command<BufferReleased>(OnUnsolicitedRelease);
         Command<BufferRefused>(m => hosts.TakeReport(m.Host, m.Pool));
         Command<NodeLink.Snapshotted>(OnVerifyLost);
-        Command<NvmetResult>(r => log.Log(r.Outcome is NvmetOutcome.Applied or NvmetOutcome.Disabled ? LogLevel.InfoLevel : LogLevel.WarningLevel,
-            "placement {0}: nvmet {1}: {2}", [r.AllocationId, r.Outcome, r.Message]));
+        Command<NvmetReport>(OnNvmetReport);
         Command<ClusterEvent.UnreachableMember>(m => SetStatus(m.Member.Address, HostStatus.Unreachable));
         Command<ClusterEvent.ReachableMember>(m => SetStatus(m.Member.Address, HostStatus.Up));
         Command<ClusterEvent.MemberRemoved>(m => SetStatus(m.Member.Address, HostStatus.Down));
@@ -192,7 +192,32 @@ public sealed class PlacementCoordinator : ReceivePersistentActor
             nodes.Snapshot(m.Host, plan.Suspects);
         }
         Sender.Tell(new HostRegistered(m.Host));
+        // What the node converges its namespaces to, from this journal: a restarted node, or one that missed an apply, learns it here.
+        Sender.Tell(new DesiredNvmet(book.All
+            .Where(p => p.Host == m.Host && p.State == PlacementState.Committed && p.Nvmeof is not null)
+            .Select(p => new ApplyNvmet(p.PlacementId, p.Provider, p.Nvmeof!.SubsystemNqn, p.Nvmeof.NamespaceId, p.Nvmeof.ManageEnable))
+            .ToList()));
         Wake(m.Host);
+    }
+
+    /// <summary>A node's readings of its namespaces: kept for the placements' views, changes logged; only from the member registered for that host.</summary>
+    private void OnNvmetReport(NvmetReport m)
+    {
+        var member = Sender.Path.Address.HasGlobalScope ? Sender.Path.Address : Cluster.Get(Context.System).SelfAddress;
+        if (hosts.Find(m.Host) is not { } registered || registered.Member != member.ToString())
+        {
+            log.Warning("nvmet report for host {0} from {1}, which is not the member registered for it: ignored", m.Host, member);
+            return;
+        }
+        foreach (var released in m.Statuses.Where(s => s.Desired is null && s.State != NvmetState.Applied))
+        {
+            log.Warning("host {0}: released placement {1}: nvmet {2}: {3}", m.Host, released.PlacementId, NvmetStates.Name(released.State), released.Message);
+        }
+        foreach (var (status, before) in nvmet.Take(m, book))
+        {
+            log.Log(status.State == NvmetState.Applied ? LogLevel.InfoLevel : LogLevel.WarningLevel, "host {0}: placement {1}: nvmet {2} (was {3}): {4}",
+                [m.Host, status.PlacementId, NvmetStates.Name(status.State), before is { } b ? NvmetStates.Name(b) : "unknown", status.Message]);
+        }
     }
 
     private void OnVerifyLost(NodeLink.Snapshotted m)
@@ -284,7 +309,7 @@ public sealed class PlacementCoordinator : ReceivePersistentActor
                     if (request.Nvmeof is { } target)
                     {
                         // The node reports the outcome (applied, busy, missing, disabled); the buffer stands either way.
-                        nodes.Tell(request.Host, new ApplyNvmet(request.PlacementId, request.Provider, target.SubsystemNqn, target.NamespaceId));
+                        nodes.Tell(request.Host, new ApplyNvmet(request.PlacementId, request.Provider, target.SubsystemNqn, target.NamespaceId, target.ManageEnable));
                     }
                     Finish(outcome.PlacementId, new PlacementAccepted(book.Find(outcome.PlacementId)!, Existing: false, flight.Explanation));
                 });
@@ -414,7 +439,7 @@ public sealed class PlacementCoordinator : ReceivePersistentActor
             Apply(e);
             if (placement.Nvmeof is { } target)
             {
-                nodes.Tell(placement.Host, new ReleaseNvmet(placement.PlacementId, target.SubsystemNqn, target.NamespaceId));
+                nodes.Tell(placement.Host, new ReleaseNvmet(placement.PlacementId, target.SubsystemNqn, target.NamespaceId, target.ManageEnable));
             }
             Finish(outcome.PlacementId, new PlacementFound(book.Find(outcome.PlacementId)!));
         });
