@@ -20,6 +20,7 @@ public static class NodeProgram
         ["--nvmet-apply"] = NodeOptions.Key(nameof(NodeOptions.NvmetApply)),
         ["--configfs-root"] = NodeOptions.Key(nameof(NodeOptions.ConfigfsRoot)),
         ["--nvmet-every"] = NodeOptions.Key(nameof(NodeOptions.NvmetEvery)),
+        ["--pool-poll-every"] = NodeOptions.Key(nameof(NodeOptions.PoolPollEvery)),
         ["--snapshot-every"] = NodeOptions.Key(nameof(NodeOptions.SnapshotEvery)),
         ["--bind"] = NodeOptions.Key(nameof(NodeOptions.Bind)),
         ["--port"] = NodeOptions.Key(nameof(NodeOptions.Port)),

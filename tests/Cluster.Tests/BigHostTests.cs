@@ -40,15 +40,15 @@ public sealed class BigHostTests(ITestOutputHelper output)
 
         // Reconciliation ran over the whole registration: the placement the node never held is lost (verified by
         // asking for it alone), the buffer of a failed placement is freed, and the one the journal knows nothing of is kept and counted.
-        await Eventually("the missing buffer is found lost and the orphan freed", async () =>
+        await Eventually.True("the missing buffer is found lost and the orphan freed", async () =>
             Assert.IsType<PlacementFound>(await cluster.Ask(new GetPlacement("missing"))).Placement.State == PlacementState.Lost
-            && !(await cluster.HeldOn(Host)).ContainsKey("orphan"));
+            && !(await cluster.HeldOn(Host)).ContainsKey("orphan"), TimeSpan.FromSeconds(90));
         Assert.Contains("stranger", (await cluster.HeldOn(Host)).Keys);
         Assert.Equal(1, (await cluster.Ask<HostList>(new GetHosts())).Hosts.Single().UnknownBuffers);
         output.WriteLine($"reconciled in {watch.Elapsed.TotalSeconds:F1} s");
 
-        await Eventually("the controller's view of the pool counts the buffers the node holds", async () =>
-            (await cluster.Ask<ControllerStats>(new GetControllerStats())).Pools.Single(p => p.Provider == Provider).AllocationCount == Held + 1);  // and the stranger
+        await Eventually.True("the controller's view of the pool counts the buffers the node holds", async () =>
+            (await cluster.Ask<ControllerStats>(new GetControllerStats())).Pools.Single(p => p.Provider == Provider).AllocationCount == Held + 1, TimeSpan.FromSeconds(90));  // and the stranger
         var stats = await cluster.Ask<ControllerStats>(new GetControllerStats());
         Assert.Equal(Held, stats.Placements.Single(s => s.State == nameof(PlacementState.Committed)).Count);
 
@@ -91,15 +91,5 @@ public sealed class BigHostTests(ITestOutputHelper output)
         book.Apply(new PlacementRequested("orphan", "orphan", Host, Provider, [Client], Buffer, null, "orchestrator", "seeded"));
         book.Apply(new PlacementFailed("orphan", "the node did not answer in time"));
         await JournalSeeder.SeedAsync(await cluster.Journals.GetAsync("controller"), ClusterNames.CoordinatorPersistenceId, [], book.Snapshot());
-    }
-
-    private static async Task Eventually(string what, Func<Task<bool>> condition)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(90);
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"timed out waiting until {what}");
-            await Task.Delay(500);
-        }
     }
 }

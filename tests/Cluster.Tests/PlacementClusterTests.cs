@@ -239,19 +239,9 @@ public sealed class PlacementClusterTests(ITestOutputHelper output)
         await cluster.WaitForHostsAsync(HostA);
 
         var placed = Assert.IsType<PlacementAccepted>(await cluster.Ask(new PlaceBuffer("t-1", HostA, ["0000:03:00.0", "0000:05:00.0"], 4 * MiB, new NvmeofTarget(Nqn, 1, 1))));
-        await Eventually(() => File.ReadAllText(Path.Combine(ns, "p2pmem")) == placed.Placement.Provider + "\n");
+        await Eventually.True("the namespace reads the provider", () => File.ReadAllText(Path.Combine(ns, "p2pmem")) == placed.Placement.Provider + "\n");
 
         Assert.IsType<PlacementFound>(await cluster.Ask(new ReleasePlacement("t-1")));
-        await Eventually(() => File.ReadAllText(Path.Combine(ns, "p2pmem")) == "0\n");
-    }
-
-    private static async Task Eventually(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "the condition did not come true in 15 s");
-            await Task.Delay(100);
-        }
+        await Eventually.True("the namespace reads 0", () => File.ReadAllText(Path.Combine(ns, "p2pmem")) == "0\n");
     }
 }

@@ -117,11 +117,17 @@ internal sealed class TestCluster : IAsyncDisposable
     /// the same host is a second agent claiming it, with books (and a node identity) of its own.</param>
     /// <param name="topology">The topology file (default: the host's sample in <c>deploy/topologies</c>).</param>
     /// <param name="registerEvery">How often the agent re-registers (default 1 s).</param>
-    public async Task StartNodeAsync(string hostName, string? configfsRoot = null, string? name = null, string? topology = null, TimeSpan? registerEvery = null)
+    /// <param name="nvmetEvery">How often the node reads its placements' namespaces again (default 10 s).</param>
+    /// <param name="sysfsRoot">Discover the host from this sysfs tree (its live pools polled every 200 ms) instead of a topology file.</param>
+    public async Task StartNodeAsync(string hostName, string? configfsRoot = null, string? name = null, string? topology = null, TimeSpan? registerEvery = null,
+        TimeSpan? nvmetEvery = null, string? sysfsRoot = null)
     {
         var host = NodeHost.Build(new NodeOptions
         {
-            Topology = topology ?? Topology(hostName),
+            Topology = sysfsRoot is null ? topology ?? Topology(hostName) : null,
+            SysfsRoot = sysfsRoot ?? "/",
+            Host = sysfsRoot is null ? null : hostName,
+            PoolPollEvery = TimeSpan.FromMilliseconds(200),
             Journal = await Journals.GetAsync(name ?? hostName),
             Port = 0,
             Seeds = [Seed],
@@ -129,6 +135,7 @@ internal sealed class TestCluster : IAsyncDisposable
             ExtraHocon = FastCluster,
             NvmetApply = configfsRoot is not null,
             ConfigfsRoot = configfsRoot ?? NvmetApplier.DefaultConfigfsRoot,
+            NvmetEvery = nvmetEvery ?? TimeSpan.FromSeconds(10),
         });
         await host.StartAsync();
         nodes[name ?? hostName] = host;

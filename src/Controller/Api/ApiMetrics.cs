@@ -18,6 +18,8 @@ public sealed class ApiMetrics
     private readonly Gauge poolAllocations;
     private readonly Gauge refusedRegistrations;
     private readonly Gauge nvmet;
+    private readonly Gauge kernelUsed;
+    private readonly Gauge overcommitted;
 
     public ApiMetrics()
     {
@@ -28,6 +30,8 @@ public sealed class ApiMetrics
         poolCapacity = factory.CreateGauge("p2p_pool_capacity_bytes", "p2pmem pool size", "host", "provider");
         poolAvailable = factory.CreateGauge("p2p_pool_available_bytes", "p2pmem pool bytes not allocated (controller view)", "host", "provider");
         poolAllocations = factory.CreateGauge("p2p_pool_allocations", "Buffers allocated in the pool (controller view)", "host", "provider");
+        kernelUsed = factory.CreateGauge("p2p_pool_kernel_used_bytes", "p2pmem the kernel reports in use (size less available, as the node last read them): nvmet I/O and anyone else", "host", "provider");
+        overcommitted = factory.CreateGauge("p2p_pool_overcommitted", "1 when the kernel has less p2pmem available than the node's books hold", "host", "provider");
         nvmet = factory.CreateGauge("p2p_placements_nvmet", "Committed placements with an NVMe-oF target, by what their node last read of the namespace", "state");
         refusedRegistrations = factory.CreateGauge("p2p_host_registrations_refused", "Host registrations the coordinator refused since it started (another node identity for an up host, a forged incarnation, no identity)");
         Decisions = factory.CreateCounter("p2p_placement_requests_total", "Placement requests by operation and outcome", "operation", "outcome");
@@ -65,6 +69,8 @@ public sealed class ApiMetrics
             Set(poolCapacity, stats.Pools.Select(p => (new[] { p.Host, p.Provider }, (double)p.CapacityBytes)), []);
             Set(poolAvailable, stats.Pools.Select(p => (new[] { p.Host, p.Provider }, (double)p.AvailableBytes)), []);
             Set(poolAllocations, stats.Pools.Select(p => (new[] { p.Host, p.Provider }, (double)p.AllocationCount)), []);
+            Set(kernelUsed, stats.Pools.Select(p => (new[] { p.Host, p.Provider }, (double)(p.KernelSizeBytes - p.KernelAvailableBytes))), []);
+            Set(overcommitted, stats.Pools.Select(p => (new[] { p.Host, p.Provider }, p.Overcommitted ? 1.0 : 0.0)), []);
             refusedRegistrations.Set(stats.RefusedRegistrations);
             Set(nvmet, (stats.Nvmet ?? []).Select(s => (new[] { s.State }, (double)s.Count)), Enum.GetValues<NvmetState>().Select(NvmetStates.Name));
         });

@@ -125,6 +125,13 @@ public static class PlacementDecider
         {
             rejection = "p2pmem is not published: it belongs to its device's driver";
         }
+        else if (pool is { Reported: { Published: false, Unavailable: null } gone })
+        {
+            // The node's poll of the live kernel, newer than the registered topology.
+            rejection = gone.KernelSizeBytes == 0
+                ? "the kernel no longer lists this provider's p2pmem (device removed or its driver unbound)"
+                : "p2pmem is no longer published: the kernel's p2pmem/published reads 0";
+        }
         else if (verdicts.FirstOrDefault(v => v.MapType == MapType.NotSupported) is { } refused)
         {
             rejection = $"client {refused.Client}: {refused.Reason}";

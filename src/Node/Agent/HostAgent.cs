@@ -30,6 +30,8 @@ public sealed class HostAgent : ReceiveActor, IWithTimers
     private readonly IActorRef? coordinator;
     private readonly TimeSpan registerEvery;
     private readonly long incarnation = DateTime.UtcNow.Ticks;
+    private readonly TimeSpan poolPollEvery;
+    private readonly KernelPoolPoll? kernelPools;
     private long registrations;
     private HostTopology topology;
     private bool registered;
@@ -45,9 +47,12 @@ public sealed class HostAgent : ReceiveActor, IWithTimers
     /// <param name="registerEvery">How often to (re-)register: the registration carries every allocation, so a
     /// controller that restarted or lost sight of us reconciles without anyone asking.</param>
     /// <param name="nvmetEvery">How often the placements' namespaces are read again and converged (default 10 s).</param>
+    /// <param name="poolPollEvery">How often the live kernel's pools are read (default 5 s; only from a sysfs root).</param>
     public HostAgent(HostTopology initial, TopologySource source, int snapshotEvery, NvmetApplier nvmet, IActorRef? coordinator = null, TimeSpan? registerEvery = null,
-        TimeSpan? nvmetEvery = null)
+        TimeSpan? nvmetEvery = null, TimeSpan? poolPollEvery = null)
     {
+        this.poolPollEvery = poolPollEvery ?? TimeSpan.FromSeconds(5);
+        kernelPools = source.TopologyFile is null ? new KernelPoolPoll(source.SysfsRoot ?? "/") : null;
         topology = initial;
         this.source = source;
         this.snapshotEvery = snapshotEvery;
@@ -101,6 +106,8 @@ public sealed class HostAgent : ReceiveActor, IWithTimers
         });
         Receive<ReleaseNvmet>(m => this.nvmet.Forward(m));
         Receive<PoolDown>(m => down[m.Provider] = m.Reason);
+        Receive<PollKernelPools>(_ => PollKernel());
+        Receive<PoolKernelChanged>(m => coordinator?.Tell(new PoolFigures(Host, m.Pool)));
         Receive<IdentityKnown>(m =>
         {
             identity = m.Identity;
@@ -130,8 +137,8 @@ public sealed class HostAgent : ReceiveActor, IWithTimers
     public ITimerScheduler Timers { get; set; } = null!;
 
     public static Props Props(HostTopology initial, TopologySource source, int snapshotEvery, NvmetApplier nvmet, IActorRef? coordinator = null, TimeSpan? registerEvery = null,
-        TimeSpan? nvmetEvery = null)
-        => Akka.Actor.Props.Create(() => new HostAgent(initial, source, snapshotEvery, nvmet, coordinator, registerEvery, nvmetEvery));
+        TimeSpan? nvmetEvery = null, TimeSpan? poolPollEvery = null)
+        => Akka.Actor.Props.Create(() => new HostAgent(initial, source, snapshotEvery, nvmet, coordinator, registerEvery, nvmetEvery, poolPollEvery));
 
     /// <summary>Requests from anyone but a controller of this cluster are dropped before any handler sees them (<see cref="SenderCheck"/>).</summary>
     protected override bool AroundReceive(Receive receive, object message)
@@ -150,6 +157,10 @@ public sealed class HostAgent : ReceiveActor, IWithTimers
     protected override void PreStart()
     {
         StartPools();
+        if (kernelPools is not null)
+        {
+            Timers.StartPeriodicTimer("kernel-pools", PollKernelPools.Instance, poolPollEvery);
+        }
         if (coordinator is not null)
         {
             Timers.StartPeriodicTimer("register", RegisterNow.Instance, TimeSpan.FromMilliseconds(200), registerEvery);
@@ -176,6 +187,28 @@ public sealed class HostAgent : ReceiveActor, IWithTimers
                 continue;
             }
             pools[bdf] = Context.ActorOf(PoolActor.SupervisedProps(Host, bdf, kernel, snapshotEvery, Self), "pool-" + bdf.Replace(':', '_'));
+        }
+    }
+
+    /// <summary>The live kernel's pools: each change goes to its pool, which answers with the figures the controller gets.</summary>
+    private void PollKernel()
+    {
+        var known = pools.Keys
+            .Select(bdf => (bdf, topology.Find(PciAddress.Parse(bdf))?.P2pMem))
+            .Select(p => (p.bdf, p.P2pMem is { } m ? new KernelPoolState(m.Size, m.Available, m.Published) : new KernelPoolState(0, 0, false)));
+        foreach (var (provider, state, problem) in kernelPools!.Poll(known))
+        {
+            if (problem is not null)
+            {
+                log.Warning("host {0}: pool {1}: {2}", Host, provider, problem);
+                continue;
+            }
+            if (state is { SizeBytes: 0 } || state is { Published: false })
+            {
+                log.Warning("host {0}: pool {1}: {2}: no new placements there", Host, provider,
+                    state.Value.SizeBytes == 0 ? "the kernel no longer lists its p2pmem" : "its p2pmem is no longer published");
+            }
+            pools[provider].Tell(state!.Value);
         }
     }
 
@@ -342,6 +375,12 @@ public sealed class HostAgent : ReceiveActor, IWithTimers
 
 /// <summary>Local: the registration is gathered, to be sent (in parts when large).</summary>
 internal sealed record RegistrationReady(RegisterHost Registration);
+
+/// <summary>Local: time to read the live kernel's pools.</summary>
+internal sealed record PollKernelPools
+{
+    public static readonly PollKernelPools Instance = new();
+}
 
 /// <summary>Local: time to (re-)register with the controller.</summary>
 internal sealed record RegisterNow

@@ -31,6 +31,9 @@ public sealed class NodeOptions
     /// <summary>How often the placements' nvmet namespaces are read again and converged (jittered ±20 %).</summary>
     public TimeSpan NvmetEvery { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>How often the live kernel's pools (<c>p2pmem/{size,available,published}</c>) are read, from a sysfs root.</summary>
+    public TimeSpan PoolPollEvery { get; set; } = TimeSpan.FromSeconds(5);
+
     public string ConfigfsRoot { get; set; } = NvmetApplier.DefaultConfigfsRoot;
 
     /// <summary>Snapshot a pool every N journaled events.</summary>
@@ -73,6 +76,7 @@ public sealed class NodeOptions
             .Positive(Key(nameof(SnapshotEvery)), SnapshotEvery, "events")
             .Positive(Key(nameof(RegisterEvery)), RegisterEvery)
             .Positive(Key(nameof(NvmetEvery)), NvmetEvery)
+            .Positive(Key(nameof(PoolPollEvery)), PoolPollEvery)
             .That(Health is null || IsListenUrl(Health), Key(nameof(Health)), Health ?? "", "expected an http:// URL to listen on, such as http://0.0.0.0:4064 (port 0 picks a free one)")
             // The rule the controller applies to a placement's host: a host it could never be asked to place on is no use.
             .Rule(Key(nameof(Host)), Host is null ? null : RequestRules.HostName(Host));

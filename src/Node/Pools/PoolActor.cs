@@ -198,7 +198,22 @@ public sealed class PoolActor : ReceivePersistentActor
         });
     }
 
-    private void OnKernelState(KernelPoolState state) => kernel = state;
+    /// <summary>The kernel's figures changed (a poll or a rescan): the sender hears the pool's new figures, overcommit included.</summary>
+    private void OnKernelState(KernelPoolState state)
+    {
+        if (state == kernel)
+        {
+            return;
+        }
+        var wasOvercommitted = Overcommitted;
+        kernel = state;
+        if (Overcommitted != wasOvercommitted)
+        {
+            log.Log(Overcommitted ? LogLevel.WarningLevel : LogLevel.InfoLevel, "pool {0}: {1}: the kernel has {2} bytes available, we hold {3}",
+                [provider, Overcommitted ? "overcommitted" : "no longer overcommitted", kernel.AvailableBytes, HeldBytes]);
+        }
+        Sender.Tell(new PoolKernelChanged(Summary()));
+    }
 
     private void MaybeSnapshot()
     {
@@ -249,6 +264,9 @@ public sealed record PoolDown(string Provider, string Reason);
 
 /// <summary>Local, pool to agent: the pool recovered its journal and serves again.</summary>
 public sealed record PoolUp(string Provider);
+
+/// <summary>Local: the pool's figures after the kernel's changed, for the controller.</summary>
+public sealed record PoolKernelChanged(PoolSummary Pool);
 
 /// <summary>Local: ask a pool for its <see cref="PoolStatus"/>.</summary>
 public sealed record GetPoolStatus

@@ -22,7 +22,8 @@ public sealed record GetControllerStats : IControllerRequest;
 
 public sealed record StateCount(string State, int Count);
 
-public sealed record PoolGauge(string Host, string Provider, long CapacityBytes, long AvailableBytes, int AllocationCount);
+public sealed record PoolGauge(string Host, string Provider, long CapacityBytes, long AvailableBytes, int AllocationCount,
+    long KernelSizeBytes = 0, long KernelAvailableBytes = 0, bool Overcommitted = false);
 
 [Manifest("controller.controller-stats.v1")]
 public sealed record ControllerStats(IReadOnlyList<StateCount> Placements, IReadOnlyList<StateCount> Hosts, IReadOnlyList<PoolGauge> Pools, int RefusedRegistrations = 0, IReadOnlyList<StateCount>? Nvmet = null) : IProtocolMessage;

@@ -61,6 +61,10 @@ public sealed record PoolSummary(
     bool Overcommitted,
     string? Unavailable = null);
 
+/// <summary>A pool's figures after the live kernel's changed (its <c>available</c>, <c>published</c>, or the provider gone).</summary>
+[Manifest("node.pool-figures.v1")]
+public sealed record PoolFigures(string Host, PoolSummary Pool) : INodeReport;
+
 [Manifest("node.host-snapshot.v1")]
 public sealed record HostSnapshot(string Host, TopologyDocument Topology, IReadOnlyList<PoolStatus> Pools) : INodeReport;
 

@@ -20,6 +20,17 @@ public sealed partial class SysfsReader
         this.root = Path.GetFullPath(root);
     }
 
+    /// <summary>
+    /// One function's <c>p2pmem/{size,available,published}</c> read now, by the rules of a full discovery: the cheap poll
+    /// of a node's live pools. Null with no diagnostics: the function or its p2pmem is gone; null with diagnostics: unreadable.
+    /// </summary>
+    public (P2pMem? P2pMem, IReadOnlyList<TopologyDiagnostic> Diagnostics) ReadP2pMem(PciAddress address)
+    {
+        var diagnostics = new List<TopologyDiagnostic>();
+        var dir = Path.Combine(root, "sys", "bus", "pci", "devices", address.ToString());
+        return (new AttributeReader(dir, diagnostics).P2pMem(), diagnostics);
+    }
+
     /// <summary>Reads every function under <c>sys/bus/pci/devices</c>, the CPU from <c>proc/cpuinfo</c>, and builds the tree.</summary>
     public HostTopology Read(string? hostName = null)
     {

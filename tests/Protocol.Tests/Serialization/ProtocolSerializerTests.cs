@@ -54,6 +54,18 @@ public sealed class ProtocolSerializerTests : IDisposable
     }
 
     [Fact]
+    public void Nvmet_states_are_spelled_as_the_api_documents_them()
+    {
+        Assert.Equal("\"pending-disable\"", System.Text.Json.JsonSerializer.Serialize(Orchestrator.Protocol.Node.NvmetState.PendingDisable, ProtocolSerializer.Options));
+        Assert.Equal(Orchestrator.Protocol.Node.NvmetState.PendingDisable,
+            System.Text.Json.JsonSerializer.Deserialize<Orchestrator.Protocol.Node.NvmetState>("\"pending-disable\"", ProtocolSerializer.Options));
+        Assert.All(Enum.GetValues<Orchestrator.Protocol.Node.NvmetState>(), s => Assert.Equal(
+            "\"" + Orchestrator.Protocol.Node.NvmetStates.Name(s) + "\"", System.Text.Json.JsonSerializer.Serialize(s, ProtocolSerializer.Options)));
+        Assert.Equal(Orchestrator.Protocol.Node.NvmetState.Drift, Orchestrator.Protocol.Node.NvmetStates.Parse("drift"));
+        Assert.Null(Orchestrator.Protocol.Node.NvmetStates.Parse("drifting"));
+    }
+
+    [Fact]
     public void An_unknown_manifest_is_refused_by_name()
     {
         var serializer = new ProtocolSerializer((ExtendedActorSystem)system);
@@ -92,6 +104,10 @@ public sealed class ProtocolSerializerTests : IDisposable
         if (t == typeof(bool))
         {
             return true;
+        }
+        if (t == typeof(DateTime))
+        {
+            return new DateTime(2026, 12, 2, 12, 0, 0, DateTimeKind.Utc);
         }
         if (t.IsEnum)
         {

@@ -76,6 +76,7 @@ public sealed class PlacementCoordinator : ReceivePersistentActor
         Command<BufferRefused>(m => hosts.TakeReport(m.Host, m.Pool));
         Command<NodeLink.Snapshotted>(OnVerifyLost);
         Command<NvmetReport>(OnNvmetReport);
+        Command<PoolFigures>(OnPoolFigures);
         Command<ClusterEvent.UnreachableMember>(m => SetStatus(m.Member.Address, HostStatus.Unreachable));
         Command<ClusterEvent.ReachableMember>(m => SetStatus(m.Member.Address, HostStatus.Up));
         Command<ClusterEvent.MemberRemoved>(m => SetStatus(m.Member.Address, HostStatus.Down));
@@ -203,10 +204,8 @@ public sealed class PlacementCoordinator : ReceivePersistentActor
     /// <summary>A node's readings of its namespaces: kept for the placements' views, changes logged; only from the member registered for that host.</summary>
     private void OnNvmetReport(NvmetReport m)
     {
-        var member = Sender.Path.Address.HasGlobalScope ? Sender.Path.Address : Cluster.Get(Context.System).SelfAddress;
-        if (hosts.Find(m.Host) is not { } registered || registered.Member != member.ToString())
+        if (!FromRegisteredMember(m.Host, "nvmet report"))
         {
-            log.Warning("nvmet report for host {0} from {1}, which is not the member registered for it: ignored", m.Host, member);
             return;
         }
         foreach (var released in m.Statuses.Where(s => s.Desired is null && s.State != NvmetState.Applied))
@@ -218,6 +217,34 @@ public sealed class PlacementCoordinator : ReceivePersistentActor
             log.Log(status.State == NvmetState.Applied ? LogLevel.InfoLevel : LogLevel.WarningLevel, "host {0}: placement {1}: nvmet {2} (was {3}): {4}",
                 [m.Host, status.PlacementId, NvmetStates.Name(status.State), before is { } b ? NvmetStates.Name(b) : "unknown", status.Message]);
         }
+    }
+
+    /// <summary>A pool's figures after the live kernel's changed: taken for placement at once, an overcommit or an unpublished pool logged.</summary>
+    private void OnPoolFigures(PoolFigures m)
+    {
+        if (!FromRegisteredMember(m.Host, "pool figures"))
+        {
+            return;
+        }
+        var before = hosts.Find(m.Host)?.State.Pools.GetValueOrDefault(m.Pool.Provider)?.Reported;
+        if (hosts.TakeReport(m.Host, m.Pool) && before is not null
+            && (before.Overcommitted, before.Published) != (m.Pool.Overcommitted, m.Pool.Published))
+        {
+            log.Warning("host {0}: pool {1}: the kernel now reports {2} of {3} bytes available, {4}{5}", m.Host, m.Pool.Provider, m.Pool.KernelAvailableBytes,
+                m.Pool.KernelSizeBytes, m.Pool.Published ? "published" : "not published", m.Pool.Overcommitted ? ", overcommitted: no new placements there" : string.Empty);
+        }
+    }
+
+    /// <summary>Whether the sender is the member the host registered from: a node reports only on its own host.</summary>
+    private bool FromRegisteredMember(string host, string what)
+    {
+        var member = Sender.Path.Address.HasGlobalScope ? Sender.Path.Address : Cluster.Get(Context.System).SelfAddress;
+        if (hosts.Find(host) is { } registered && registered.Member == member.ToString())
+        {
+            return true;
+        }
+        log.Warning("{0} for host {1} from {2}, which is not the member registered for it: ignored", what, host, member);
+        return false;
     }
 
     private void OnVerifyLost(NodeLink.Snapshotted m)

@@ -34,7 +34,7 @@ public static class PlacementQueries
         var placements = book.All.GroupBy(p => p.State).Select(g => new StateCount(g.Key.ToString(), g.Count()));
         var hostCounts = hosts.All.GroupBy(h => h.State.Status).Select(g => new StateCount(g.Key.ToString(), g.Count()));
         var pools = hosts.All.SelectMany(h => h.State.Pools.Values.Select(p => p.Reported)
-            .Select(p => new PoolGauge(h.State.Host, p.Provider, p.CapacityBytes, p.AvailableBytes, p.AllocationCount)));
+            .Select(p => new PoolGauge(h.State.Host, p.Provider, p.CapacityBytes, p.AvailableBytes, p.AllocationCount, p.KernelSizeBytes, p.KernelAvailableBytes, p.Overcommitted)));
         return new ControllerStats([.. placements], [.. hostCounts], [.. pools], hosts.Refused);
     }
 
