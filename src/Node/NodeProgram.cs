@@ -21,6 +21,7 @@ public static class NodeProgram
         ["--configfs-root"] = NodeOptions.Key(nameof(NodeOptions.ConfigfsRoot)),
         ["--nvmet-every"] = NodeOptions.Key(nameof(NodeOptions.NvmetEvery)),
         ["--pool-poll-every"] = NodeOptions.Key(nameof(NodeOptions.PoolPollEvery)),
+        ["--rescan-every"] = NodeOptions.Key(nameof(NodeOptions.RescanEvery)),
         ["--snapshot-every"] = NodeOptions.Key(nameof(NodeOptions.SnapshotEvery)),
         ["--bind"] = NodeOptions.Key(nameof(NodeOptions.Bind)),
         ["--port"] = NodeOptions.Key(nameof(NodeOptions.Port)),

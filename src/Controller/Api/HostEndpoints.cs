@@ -34,6 +34,21 @@ public static partial class HostEndpoints
         hosts.MapPost("/{host}/undrain", (HttpContext http, CoordinatorClient c, ControllerOptions o, string host) => Drain(http, c, o, host, drained: false))
             .AddEndpointFilter(ApiSecurity.Require(ApiScope.Admin)).RequireRateLimiting(MutationRateLimit.Policy).Accepts<DrainRequestBody>("application/json").Produces<DrainSet>()
             .ProducesProblem(StatusCodes.Status404NotFound).WithSummary("Allow new placements again");
+        hosts.MapPost("/{host}/rescan", Rescan)
+            .AddEndpointFilter(ApiSecurity.Require(ApiScope.Admin)).RequireRateLimiting(MutationRateLimit.Policy).Produces<RescanCompleted>()
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+            .WithSummary("The node reads its PCI tree again now: what changed (functions, links, ACS, NUMA, p2pmem); placements whose verdicts changed are flagged (?affected=true)");
+    }
+
+    private static async Task<IResult> Rescan(HttpContext http, CoordinatorClient coordinator, string host)
+    {
+        // A full discovery reads every function's config space: seconds on a big host, more under emulation.
+        var (done, refused) = await coordinator.AskAsync<RescanCompleted>(new RescanHost(host), http.RequestAborted, TimeSpan.FromSeconds(60));
+        if (refused is null)
+        {
+            ApiAudit.Changed(http, "host {Host:l} rescanned: {Changes} changes", host, done!.Changes?.Count ?? 0);
+        }
+        return refused ?? TypedResults.Ok(done);
     }
 
     private static async Task<IResult> ListHosts(HttpContext http, CoordinatorClient coordinator)

@@ -32,7 +32,7 @@ public static class PlacementEndpoints
             .WithSummary("The same decision as a dry run: nothing is reserved");
         placements.MapGet("/", List)
             .Produces<PlacementPage>().ProducesProblem(StatusCodes.Status400BadRequest)
-            .WithSummary("Placements in id order, filtered by host, state and nvmet state (applied, pending-disable, missing, drift, error), paged by offset and limit");
+            .WithSummary("Placements in id order, filtered by host, state, nvmet state (applied, pending-disable, missing, drift, error) and affected (a topology change altered its verdicts), paged by offset and limit");
         placements.MapGet("/{id}", Get)
             .Produces<PlacementView>().ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("One placement");
@@ -107,7 +107,7 @@ public static class PlacementEndpoints
         return refused ?? TypedResults.Ok(explanation);
     }
 
-    private static async Task<IResult> List(HttpContext http, CoordinatorClient coordinator, string? host, string? state, string? nvmet, string? offset, string? limit)
+    private static async Task<IResult> List(HttpContext http, CoordinatorClient coordinator, string? host, string? state, string? nvmet, string? affected, string? offset, string? limit)
     {
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         PlacementState? wanted = null;
@@ -124,13 +124,24 @@ public static class PlacementEndpoints
         {
             errors["nvmet"] = [$"'{nvmet}' is not one of {string.Join(", ", Enum.GetValues<NvmetState>().Select(NvmetStates.Name))}"];
         }
+        bool? affectedOnly = affected switch
+        {
+            null => null,
+            "true" => true,
+            "false" => false,
+            _ => null,
+        };
+        if (affected is not null && affectedOnly is null)
+        {
+            errors["affected"] = [$"'{affected}' is not true or false"];
+        }
         var from = Number(offset, "offset", 0, 0, int.MaxValue, errors);
         var count = Number(limit, "limit", ApiDefaults.PageLimit, 1, ApiDefaults.MaxPageLimit, errors);
         if (errors.Count > 0)
         {
             return Problems.Invalid("the query is not valid", errors);
         }
-        var (list, refused) = await coordinator.AskAsync<PlacementList>(new ListPlacements(host, wanted, from, count, nvmetState), http.RequestAborted);
+        var (list, refused) = await coordinator.AskAsync<PlacementList>(new ListPlacements(host, wanted, from, count, nvmetState, affectedOnly), http.RequestAborted);
         return refused ?? TypedResults.Ok(new PlacementPage(list!.Placements, list.Total, from, count));
     }
 

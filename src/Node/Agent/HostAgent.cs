@@ -31,6 +31,7 @@ public sealed class HostAgent : ReceiveActor, IWithTimers
     private readonly TimeSpan registerEvery;
     private readonly long incarnation = DateTime.UtcNow.Ticks;
     private readonly TimeSpan poolPollEvery;
+    private readonly TimeSpan rescanEvery;
     private readonly KernelPoolPoll? kernelPools;
     private long registrations;
     private HostTopology topology;
@@ -48,9 +49,11 @@ public sealed class HostAgent : ReceiveActor, IWithTimers
     /// controller that restarted or lost sight of us reconciles without anyone asking.</param>
     /// <param name="nvmetEvery">How often the placements' namespaces are read again and converged (default 10 s).</param>
     /// <param name="poolPollEvery">How often the live kernel's pools are read (default 5 s; only from a sysfs root).</param>
+    /// <param name="rescanEvery">How often the whole tree is read again and compared (default 60 s).</param>
     public HostAgent(HostTopology initial, TopologySource source, int snapshotEvery, NvmetApplier nvmet, IActorRef? coordinator = null, TimeSpan? registerEvery = null,
-        TimeSpan? nvmetEvery = null, TimeSpan? poolPollEvery = null)
+        TimeSpan? nvmetEvery = null, TimeSpan? poolPollEvery = null, TimeSpan? rescanEvery = null)
     {
+        this.rescanEvery = rescanEvery ?? TimeSpan.FromSeconds(60);
         this.poolPollEvery = poolPollEvery ?? TimeSpan.FromSeconds(5);
         kernelPools = source.TopologyFile is null ? new KernelPoolPoll(source.SysfsRoot ?? "/") : null;
         topology = initial;
@@ -78,6 +81,7 @@ public sealed class HostAgent : ReceiveActor, IWithTimers
             var sender = Sender;
             sender.Tell(await RescanAsync());
         });
+        ReceiveAsync<RescanNow>(async _ => await RescanAsync());
         Receive<ApplyNvmet>(m => this.nvmet.Forward(m));
         Receive<DesiredNvmet>(m => this.nvmet.Forward(m));
         Receive<RegisterNow>(_ => Register());
@@ -137,8 +141,8 @@ public sealed class HostAgent : ReceiveActor, IWithTimers
     public ITimerScheduler Timers { get; set; } = null!;
 
     public static Props Props(HostTopology initial, TopologySource source, int snapshotEvery, NvmetApplier nvmet, IActorRef? coordinator = null, TimeSpan? registerEvery = null,
-        TimeSpan? nvmetEvery = null, TimeSpan? poolPollEvery = null)
-        => Akka.Actor.Props.Create(() => new HostAgent(initial, source, snapshotEvery, nvmet, coordinator, registerEvery, nvmetEvery, poolPollEvery));
+        TimeSpan? nvmetEvery = null, TimeSpan? poolPollEvery = null, TimeSpan? rescanEvery = null)
+        => Akka.Actor.Props.Create(() => new HostAgent(initial, source, snapshotEvery, nvmet, coordinator, registerEvery, nvmetEvery, poolPollEvery, rescanEvery));
 
     /// <summary>Requests from anyone but a controller of this cluster are dropped before any handler sees them (<see cref="SenderCheck"/>).</summary>
     protected override bool AroundReceive(Receive receive, object message)
@@ -161,6 +165,7 @@ public sealed class HostAgent : ReceiveActor, IWithTimers
         {
             Timers.StartPeriodicTimer("kernel-pools", PollKernelPools.Instance, poolPollEvery);
         }
+        Timers.StartPeriodicTimer("rescan", RescanNow.Instance, rescanEvery);
         if (coordinator is not null)
         {
             Timers.StartPeriodicTimer("register", RegisterNow.Instance, TimeSpan.FromMilliseconds(200), registerEvery);
@@ -235,8 +240,17 @@ public sealed class HostAgent : ReceiveActor, IWithTimers
             // A provider the kernel no longer lists keeps its books (nothing is forgotten) but can take nothing new.
             pools[bdf].Tell(new KernelPoolState(0, 0, false));
         }
+        var changes = TopologyDiff.Compare(topology, fresh);
+        foreach (var change in changes)
+        {
+            log.Warning("host {0}: topology changed: {1}", Host, change);
+        }
         topology = fresh;
         StartPools();
+        if (changes.Count > 0 && coordinator is not null)
+        {
+            Self.Tell(RegisterNow.Instance);  // the controller compares the trees and flags the placements they affect
+        }
         var overcommitted = new List<string>();
         foreach (var status in await PoolStatuses())
         {
@@ -252,7 +266,7 @@ public sealed class HostAgent : ReceiveActor, IWithTimers
             log.Warning("host {0}: rescan: {1}", Host, d);
         }
         return new RescanCompleted(Host, [.. pools.Keys], overcommitted,
-            fresh.Diagnostics.Select(d => new Protocol.Topology.DiagnosticDocument { Source = d.Source, Message = d.Message }).ToList(), null);
+            fresh.Diagnostics.Select(d => new Protocol.Topology.DiagnosticDocument { Source = d.Source, Message = d.Message }).ToList(), null, changes);
     }
 
     protected override void PostStop()
@@ -375,6 +389,12 @@ public sealed class HostAgent : ReceiveActor, IWithTimers
 
 /// <summary>Local: the registration is gathered, to be sent (in parts when large).</summary>
 internal sealed record RegistrationReady(RegisterHost Registration);
+
+/// <summary>Local: time to read the whole tree again.</summary>
+internal sealed record RescanNow
+{
+    public static readonly RescanNow Instance = new();
+}
 
 /// <summary>Local: time to read the live kernel's pools.</summary>
 internal sealed record PollKernelPools

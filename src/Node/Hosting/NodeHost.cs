@@ -51,7 +51,7 @@ public static class NodeHost
             {
                 var nvmet = new NvmetApplier(options.ConfigfsRoot, options.NvmetApply);
                 var coordinator = clustered ? registry.Get<CoordinatorProxy>() : null;
-                var agent = system.ActorOf(HostAgent.Props(topology, source, options.SnapshotEvery, nvmet, coordinator, options.RegisterEvery, options.NvmetEvery, options.PoolPollEvery), AgentName);
+                var agent = system.ActorOf(HostAgent.Props(topology, source, options.SnapshotEvery, nvmet, coordinator, options.RegisterEvery, options.NvmetEvery, options.PoolPollEvery, options.RescanEvery), AgentName);
                 registry.Register<HostAgent>(agent);
             });
         });

@@ -34,6 +34,9 @@ public sealed class NodeOptions
     /// <summary>How often the live kernel's pools (<c>p2pmem/{size,available,published}</c>) are read, from a sysfs root.</summary>
     public TimeSpan PoolPollEvery { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>How often the whole tree is read again and compared with the last (hot plug, links, ACS, NUMA).</summary>
+    public TimeSpan RescanEvery { get; set; } = TimeSpan.FromSeconds(60);
+
     public string ConfigfsRoot { get; set; } = NvmetApplier.DefaultConfigfsRoot;
 
     /// <summary>Snapshot a pool every N journaled events.</summary>
@@ -77,6 +80,7 @@ public sealed class NodeOptions
             .Positive(Key(nameof(RegisterEvery)), RegisterEvery)
             .Positive(Key(nameof(NvmetEvery)), NvmetEvery)
             .Positive(Key(nameof(PoolPollEvery)), PoolPollEvery)
+            .Positive(Key(nameof(RescanEvery)), RescanEvery)
             .That(Health is null || IsListenUrl(Health), Key(nameof(Health)), Health ?? "", "expected an http:// URL to listen on, such as http://0.0.0.0:4064 (port 0 picks a free one)")
             // The rule the controller applies to a placement's host: a host it could never be asked to place on is no use.
             .Rule(Key(nameof(Host)), Host is null ? null : RequestRules.HostName(Host));

@@ -16,6 +16,10 @@ public sealed record HostTopologyFound(string Host, TopologyDocument Topology) :
 [Manifest("controller.get-host-pools.v1")]
 public sealed record GetHostPools(string Host) : IControllerRequest;
 
+/// <summary>Ask the host's node to read its tree again now; the answer is the node's <see cref="Node.RescanCompleted"/> with what changed.</summary>
+[Manifest("controller.rescan-host.v1")]
+public sealed record RescanHost(string Host) : IControllerRequest;
+
 /// <summary>The figures <c>/metrics</c> exports, computed by the coordinator in one pass.</summary>
 [Manifest("controller.get-controller-stats.v1")]
 public sealed record GetControllerStats : IControllerRequest;

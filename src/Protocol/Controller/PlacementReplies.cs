@@ -15,7 +15,7 @@ public enum PlacementState
 /// A placement as the controller records it; <see cref="Retryable"/>: a failed one whose request id may be retried (it
 /// failed for a passing reason); <see cref="PoolRevision"/>: the pool's journal revision when it was committed;
 /// <see cref="Nvmet"/>: what the node last read of its NVMe-oF namespace (an observation, not journaled: null until the
-/// node reports after this controller took over).
+/// node reports after this controller took over); <see cref="Affected"/>: its verdicts changed with its host's tree.
 /// </summary>
 public sealed record PlacementView(
     string PlacementId,
@@ -32,7 +32,14 @@ public sealed record PlacementView(
     string? Reason,
     bool Retryable = false,
     long PoolRevision = 0,
-    Node.NvmetStatus? Nvmet = null);
+    Node.NvmetStatus? Nvmet = null,
+    TopologyImpact? Affected = null);
+
+/// <summary>
+/// A committed placement whose verdicts changed when its host's tree did (a link trained down, ACS switched, a device
+/// gone): the changes, and the verdicts before and after, one per client. A flag for an operator: nothing is freed.
+/// </summary>
+public sealed record TopologyImpact(IReadOnlyList<Topology.TopologyChangeDocument> Changes, string Before, string After, DateTime Since);
 
 /// <summary>Why one provider won, lost or was rejected, with its verdict for every client.</summary>
 public sealed record CandidateExplanation(

@@ -31,7 +31,7 @@ public sealed record GetPlacement(string PlacementId) : IControllerRequest;
 
 /// <summary>Placements in id order, filtered by host and state, one page of at most <see cref="Limit"/> after <see cref="Offset"/>.</summary>
 [Manifest("controller.list-placements.v1")]
-public sealed record ListPlacements(string? Host = null, PlacementState? State = null, int Offset = 0, int Limit = int.MaxValue, Node.NvmetState? Nvmet = null) : IControllerRequest;
+public sealed record ListPlacements(string? Host = null, PlacementState? State = null, int Offset = 0, int Limit = int.MaxValue, Node.NvmetState? Nvmet = null, bool? Affected = null) : IControllerRequest;
 
 [Manifest("controller.get-hosts.v1")]
 public sealed record GetHosts : IControllerRequest;

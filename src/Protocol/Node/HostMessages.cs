@@ -73,4 +73,5 @@ public sealed record HostSnapshot(string Host, TopologyDocument Topology, IReadO
 public sealed record Rescan : IControllerRequest;
 
 [Manifest("node.rescan-completed.v1")]
-public sealed record RescanCompleted(string Host, IReadOnlyList<string> Providers, IReadOnlyList<string> Overcommitted, IReadOnlyList<DiagnosticDocument> Diagnostics, string? Error) : INodeReport;
+public sealed record RescanCompleted(string Host, IReadOnlyList<string> Providers, IReadOnlyList<string> Overcommitted, IReadOnlyList<DiagnosticDocument> Diagnostics, string? Error,
+    IReadOnlyList<TopologyChangeDocument>? Changes = null) : INodeReport;

@@ -71,3 +71,21 @@ public sealed record DiagnosticDocument
     public string? Source { get; init; }
     public string? Message { get; init; }
 }
+
+/// <summary>
+/// One change between two readings of a host's tree: <see cref="Kind"/> is <c>added</c>, <c>removed</c>,
+/// <c>upstream</c> (moved under another bridge), <c>link</c> (speed or width), <c>acs-redirect</c>, <c>numa</c> or
+/// <c>p2pmem</c>, with what it was and what it is (null where there is none).
+/// </summary>
+public sealed record TopologyChangeDocument
+{
+    public required string Function { get; init; }
+
+    public required string Kind { get; init; }
+
+    public string? Before { get; init; }
+
+    public string? After { get; init; }
+
+    public override string ToString() => $"{Function}: {Kind} {Before ?? "-"} -> {After ?? "-"}";
+}

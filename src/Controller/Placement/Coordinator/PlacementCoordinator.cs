@@ -30,6 +30,7 @@ public sealed class PlacementCoordinator : ReceivePersistentActor
     private readonly NodeLink nodes;
     private readonly RegistrationAssembler<IActorRef> registrations = new();
     private readonly NvmetBook nvmet = new();
+    private readonly TopologyImpacts impacts = new();
     private int eventsSinceSnapshot;
 
     public PlacementCoordinator(CoordinatorSettings settings)
@@ -63,11 +64,21 @@ public sealed class PlacementCoordinator : ReceivePersistentActor
         Command<PlaceBuffer>(Place);
         Command<ExplainPlacement>(Explain);
         Command<ReleasePlacement>(Release);
-        Command<GetPlacement>(m => Sender.Tell(PlacementQueries.Placement(book, nvmet, m.PlacementId)));
-        Command<ListPlacements>(m => Sender.Tell(PlacementQueries.List(book, nvmet, m)));
+        Command<GetPlacement>(m => Sender.Tell(PlacementQueries.Placement(book, Observed, m.PlacementId)));
+        Command<ListPlacements>(m => Sender.Tell(PlacementQueries.List(book, Observed, m)));
         Command<GetHosts>(_ => Sender.Tell(PlacementQueries.Hosts(hosts)));
         Command<GetHostTopology>(m => Sender.Tell(PlacementQueries.Topology(hosts, m.Host)));
         Command<GetHostPools>(HostPools);
+        Command<RescanHost>(m =>
+        {
+            var (entry, refusal) = hosts.Reachable(m.Host);
+            if (entry is null)
+            {
+                Sender.Tell(refusal);
+                return;
+            }
+            entry.Agent.Forward(new Rescan());
+        });
         Command<GetControllerStats>(_ => Sender.Tell(PlacementQueries.Stats(book, hosts) with { Nvmet = nvmet.Counts(book) }));
         Command<SetDrain>(Drain);
         Command<NodeLink.Allocated>(OnAllocation);
@@ -146,6 +157,7 @@ public sealed class PlacementCoordinator : ReceivePersistentActor
             Sender.Tell(new HostRegistrationRefused(m.Host, lostJournal));
             return;
         }
+        var before = hosts.Find(m.Host)?.State.Rules;
         var rewound = Reconciler.Rewound(m.Host, m.Pools, book);
         m = m with { Pools = Reconciler.WithoutRewound(m.Pools, rewound) };
         if (hosts.Register(m, Sender, member.ToString(), book.IsDrained, DateTime.UtcNow) is (null, var refusal))
@@ -158,6 +170,10 @@ public sealed class PlacementCoordinator : ReceivePersistentActor
             return;
         }
         log.Info("host {0} registered: {1} pools, {2} buffers held", m.Host, m.Pools.Count, m.Pools.Sum(p => p.AllocationCount));
+        if (before is not null)
+        {
+            FlagTopologyChanges(m.Host, before, hosts.Find(m.Host)!.State.Rules);
+        }
         foreach (var (provider, reason) in rewound)
         {
             log.Error("host {0}: pool {1}: {2}", m.Host, provider, reason);
@@ -200,6 +216,28 @@ public sealed class PlacementCoordinator : ReceivePersistentActor
             .ToList()));
         Wake(m.Host);
     }
+
+    /// <summary>The host's tree changed since its last registration: each change logged, placements whose verdicts changed flagged (never freed).</summary>
+    private void FlagTopologyChanges(string host, Topology.P2p.P2pRules before, Topology.P2p.P2pRules after)
+    {
+        var changes = Topology.Model.TopologyDiff.Compare(before.Topology, after.Topology);
+        if (changes.Count == 0)
+        {
+            return;
+        }
+        foreach (var change in changes)
+        {
+            log.Warning("host {0}: topology changed: {1}", host, change);
+        }
+        var committed = book.All.Where(p => p.Host == host && p.State == PlacementState.Committed);
+        foreach (var (placement, impact) in impacts.Record(committed, before, after, changes, DateTime.UtcNow))
+        {
+            log.Warning("host {0}: placement {1} on {2} is affected by the topology change: was {3}; now {4}", host, placement.PlacementId, placement.Provider, impact.Before, impact.After);
+        }
+    }
+
+    /// <summary>A placement as the book has it, with what the node last read of its namespace and any topology change that affects it.</summary>
+    private PlacementView Observed(PlacementView view) => impacts.With(nvmet.With(view));
 
     /// <summary>A node's readings of its namespaces: kept for the placements' views, changes logged; only from the member registered for that host.</summary>
     private void OnNvmetReport(NvmetReport m)

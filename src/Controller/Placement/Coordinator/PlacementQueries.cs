@@ -6,19 +6,19 @@ namespace Orchestrator.Controller.Placement;
 /// <summary>The coordinator's read-only answers, from the book and the host registry.</summary>
 public static class PlacementQueries
 {
-    /// <summary>Placements in id order, filtered by host, state and nvmet state, one page, each with its namespace's last reading.</summary>
-    public static PlacementList List(PlacementBook book, NvmetBook nvmet, ListPlacements m)
+    /// <summary>Placements in id order, filtered by host, state, nvmet state and topology impact, one page, each as <paramref name="observed"/> shows it.</summary>
+    public static PlacementList List(PlacementBook book, Func<PlacementView, PlacementView> observed, ListPlacements m)
     {
         var matching = book.All
             .Where(p => (m.Host is null || p.Host == m.Host) && (m.State is null || p.State == m.State))
-            .Select(nvmet.With)
-            .Where(p => m.Nvmet is null || p.Nvmet?.State == m.Nvmet)
+            .Select(observed)
+            .Where(p => (m.Nvmet is null || p.Nvmet?.State == m.Nvmet) && (m.Affected is null || (p.Affected is not null) == m.Affected))
             .OrderBy(p => p.PlacementId, StringComparer.Ordinal)
             .ToList();
         return new PlacementList(matching.Skip(Math.Max(0, m.Offset)).Take(Math.Max(0, m.Limit)).ToList(), matching.Count);
     }
 
-    public static object Placement(PlacementBook book, NvmetBook nvmet, string id) => book.Find(id) is { } p ? new PlacementFound(nvmet.With(p)) : UnknownPlacement(id);
+    public static object Placement(PlacementBook book, Func<PlacementView, PlacementView> observed, string id) => book.Find(id) is { } p ? new PlacementFound(observed(p)) : UnknownPlacement(id);
 
     public static HostList Hosts<TAgent>(HostRegistry<TAgent> hosts)
         where TAgent : class
