@@ -64,7 +64,34 @@ public sealed partial class SysfsReader
             }
         }
         functions = DropDangling(functions, diagnostics);
+        if (NoP2pMemHint(functions) is { } hint)
+        {
+            diagnostics.Add(new(devicesDir, hint));
+        }
         return HostTopology.Build(devicesDir, hostName ?? DefaultHostName(), cpu, functions, null, diagnostics);
+    }
+
+    /// <summary>
+    /// NVMe controllers and not one p2pmem directory: a host an operator expected pools on shows none, and the kernel
+    /// says nothing in sysfs about why. The usual reasons, as seen on Debian's stock kernel (built without
+    /// <c>CONFIG_PCI_P2PDMA</c>; dmesg "failed to register the CMB"), are named, with the kernel config where it is readable.
+    /// </summary>
+    private string? NoP2pMemHint(List<PciFunction> functions)
+    {
+        var nvme = functions.Where(f => f.ClassCode is { } c && c >> 8 == 0x0108).Select(f => f.Address.ToString()).ToList();
+        if (nvme.Count == 0 || functions.Any(f => f.P2pMem is not null))
+        {
+            return null;
+        }
+        var release = SysfsFiles.ReadText(Path.Combine(root, "proc", "sys", "kernel", "osrelease"));
+        var config = release is null ? null : Path.Combine(root, "boot", $"config-{release}");
+        var configText = config is not null && File.Exists(config) ? File.ReadAllText(config) : null;
+        var verdict = configText is null
+            ? "if they have a Controller Memory Buffer, this kernel may be built without CONFIG_PCI_P2PDMA (many distribution kernels are; check /boot/config-$(uname -r)), or the driver failed to register it (dmesg: \"failed to register the CMB\")"
+            : configText.Contains("CONFIG_PCI_P2PDMA=y", StringComparison.Ordinal)
+                ? "P2PDMA is built in (CONFIG_PCI_P2PDMA=y): these controllers have no CMB the driver registered (dmesg: \"failed to register the CMB\")"
+                : $"this kernel is built without CONFIG_PCI_P2PDMA ({config}): no device can offer p2pmem";
+        return $"no function has p2pmem although NVMe controllers are present ({string.Join(", ", nvme)}): {verdict}";
     }
 
     private string DefaultHostName()
