@@ -35,12 +35,16 @@ internal static class PlacementsCommands
         var json = JsonOption();
         var host = new Option<string?>("--host") { Description = "Only placements on this host" };
         var state = new Option<string?>("--state") { Description = "Only placements in this state (pending, committed, releasing, released, failed, lost)" };
+        var nvmet = new Option<string?>("--nvmet") { Description = "Only placements whose namespace reads so (applied, pending-disable, missing, drift, error)" };
+        var affected = new Option<bool>("--affected") { Description = "Only placements whose verdicts a topology change altered" };
         var limit = new Option<int?>("--limit") { Description = $"At most this many (the controller's default: {ApiDefaults.PageLimit}, at most {ApiDefaults.MaxPageLimit})" };
         var offset = new Option<int?>("--offset") { Description = "Skip this many first" };
         var command = new Command("ls", "Placements in id order, filtered and paged");
         remote.AddTo(command);
         command.Options.Add(host);
         command.Options.Add(state);
+        command.Options.Add(nvmet);
+        command.Options.Add(affected);
         command.Options.Add(limit);
         command.Options.Add(offset);
         command.Options.Add(json);
@@ -50,6 +54,8 @@ internal static class PlacementsCommands
             var query = ControllerClient.Query(
                 ("host", parsed.GetValue(host)),
                 ("state", parsed.GetValue(state)),
+                ("nvmet", parsed.GetValue(nvmet)),
+                ("affected", parsed.GetValue(affected) ? "true" : null),
                 ("offset", parsed.GetValue(offset)?.ToString(CultureInfo.InvariantCulture)),
                 ("limit", parsed.GetValue(limit)?.ToString(CultureInfo.InvariantCulture)));
             var reply = client.Get("api/v1/placements" + query);
@@ -59,10 +65,11 @@ internal static class PlacementsCommands
                 return P2pctl.Answered;
             }
             var page = reply.As<PlacementPage>();
-            var table = new Table("ID", "HOST", "PROVIDER", "STATE", "SIZE", "CLIENTS");
+            var table = new Table("ID", "HOST", "PROVIDER", "STATE", "NVMET", "SIZE", "CLIENTS");
             foreach (var p in page.Items)
             {
-                table.Add(p.PlacementId, p.Host, p.Provider, State(p.State), TreeWriter.Bytes(p.SizeBytes), string.Join(',', p.Clients));
+                var seen = p.Nvmet is { } n ? NvmetStates.Name(n.State) : p.Nvmeof is null ? "-" : "?";
+                table.Add(p.PlacementId, p.Host, p.Provider, State(p.State) + (p.Affected is null ? string.Empty : " (affected)"), seen, TreeWriter.Bytes(p.SizeBytes), string.Join(',', p.Clients));
             }
             output.Output.Write(table.Write());
             if (page.Items.Count == 0)
@@ -215,6 +222,12 @@ internal static class PlacementsCommands
             {
                 lines.Add(("", problem.Message));
             }
+        }
+        if (p.Affected is { } impact)
+        {
+            lines.Add(("affected", $"since {impact.Since:u} by {string.Join("; ", impact.Changes)}"));
+            lines.Add(("", "was " + impact.Before));
+            lines.Add(("", "now " + impact.After));
         }
         var width = lines.Max(l => l.Item1.Length);
         return string.Concat(lines.Select(l => $"{l.Item1.PadRight(width)}  {l.Item2}\n"));

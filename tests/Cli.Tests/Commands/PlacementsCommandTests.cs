@@ -28,7 +28,7 @@ public sealed class PlacementsCommandTests(ControllerFixture controller) : IClas
         var ls = controller.Run("placements", "ls", "--host", "storage-01", "--state", "committed");
         Assert.True(ls.ExitCode == 0, ls.Stderr);
         Assert.StartsWith("ID", ls.Stdout, StringComparison.Ordinal);
-        Assert.Contains(ls.Stdout.Split('\n'), l => l.StartsWith("cycle-1  storage-01  0000:0", StringComparison.Ordinal) && l.Contains("committed  1 MiB", StringComparison.Ordinal));
+        Assert.Contains(ls.Stdout.Split('\n'), l => l.StartsWith("cycle-1  storage-01  0000:0", StringComparison.Ordinal) && l.Contains("committed  -      1 MiB", StringComparison.Ordinal));
         var page = controller.Run("placements", "ls", "--host", "storage-01", "--json").Json();
         Assert.Contains(page.GetProperty("items").EnumerateArray(), p => p.GetProperty("placementId").GetString() == "cycle-1");
 
