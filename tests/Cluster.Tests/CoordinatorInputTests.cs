@@ -90,6 +90,7 @@ public sealed class CoordinatorInputTests(ITestOutputHelper output)
             .Select(p => new PoolStatus(p, 64 * MiB, 64 * MiB, 64 * MiB, 0, 0, 64 * MiB, 64 * MiB, true, false, [])).ToList();
         cluster.Coordinator.Tell(new RegisterHost(HostA, topology, pools, DateTime.UtcNow.Ticks, "silent-node"), silentNode.Ref);
         silentNode.ExpectMsg<HostRegistered>(TimeSpan.FromSeconds(10));
+        Assert.Empty(silentNode.ExpectMsg<DesiredNvmet>(TimeSpan.FromSeconds(5)).Placements);  // no placement of this host has an NVMe-oF target
 
         var reply = cluster.Ask(new PlaceBuffer("silent-1", HostA, ["0000:03:00.0"], MiB));
         var asked = silentNode.ExpectMsg<AllocateBuffer>(TimeSpan.FromSeconds(10));
