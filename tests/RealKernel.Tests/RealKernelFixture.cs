@@ -2,6 +2,8 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Reflection;
 using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using Xunit.Sdk;
 
 namespace Orchestrator.RealKernel.Tests;
@@ -171,6 +173,27 @@ public sealed class RealKernelFixture : IAsyncLifetime
     }
 
     /// <summary>
+    /// Sets <c>System.Runtime.CompilerServices.RuntimeFeature.IsDynamicCodeSupported</c> to false in each app's
+    /// runtimeconfig.json: expression trees are then interpreted instead of compiled to IL that the JIT, emulated here,
+    /// compiles with full optimization (linq2db builds many at a journal's first query). The code paths are the ones
+    /// .NET takes without dynamic code; <c>RK_INTERPRET_EXPRESSIONS=0</c> leaves the runtimeconfig as built.
+    /// </summary>
+    private static void InterpretExpressions(string output)
+    {
+        foreach (var file in Directory.GetFiles(output, "*.runtimeconfig.json"))
+        {
+            var root = JsonNode.Parse(File.ReadAllText(file))!.AsObject();
+            var options = root["runtimeOptions"]!.AsObject();
+            if (options["configProperties"] is not JsonObject properties)
+            {
+                options["configProperties"] = properties = [];
+            }
+            properties["System.Runtime.CompilerServices.RuntimeFeature.IsDynamicCodeSupported"] = false;
+            File.WriteAllText(file, root.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        }
+    }
+
+    /// <summary>
     /// <c>dotnet publish --no-build</c> of this build's output (framework-dependent, portable: the kit's
     /// build-initramfs.sh adds the host's shared runtime), native libraries for linux-x64 only.
     /// </summary>
@@ -183,6 +206,10 @@ public sealed class RealKernelFixture : IAsyncLifetime
         if (result.ExitCode != 0)
         {
             throw new InvalidOperationException($"dotnet publish src/{project} exited {result.ExitCode}: {GuestLog.Shorten(result.Output)}");
+        }
+        if (Environment.GetEnvironmentVariable("RK_INTERPRET_EXPRESSIONS") != "0")
+        {
+            InterpretExpressions(output);
         }
         var runtimes = Path.Combine(output, "runtimes");
         if (Directory.Exists(runtimes))

@@ -32,6 +32,8 @@ jstr() { printf '"%s"' "$1"; }
 nsval() { cat $NS/$1 2>&1 | tr -d '\n'; }
 # http METHOD PATH [BODY [IDEMPOTENCY-KEY]]: one HTTP/1.0 exchange with the controller's REST bridge (busybox nc;
 # wget drops the body of a 4xx). Sets HS (status code, 000 when none) and HB (the body, in /tmp/http.body).
+# nc's stdin stays open until the answer is in: busybox nc half-closes the socket at EOF on stdin, and Kestrel takes
+# that as the client gone and aborts the request (a slow one never answers).
 http() {
     _m=$1; _p=$2; _b=${3:-}; _k=${4:-}
     {
@@ -41,7 +43,11 @@ http() {
         printf '\r\n'
         [ -n "$_b" ] && printf '%s' "$_b"
     } > /tmp/http.req
-    timeout 240 nc 127.0.0.1 $REST_PORT < /tmp/http.req > /tmp/http.resp 2>/tmp/http.err
+    rm -f /tmp/http.in; mkfifo /tmp/http.in
+    { cat /tmp/http.req; exec sleep 300; } > /tmp/http.in &
+    _hp=$!
+    timeout 240 nc 127.0.0.1 $REST_PORT < /tmp/http.in > /tmp/http.resp 2>/tmp/http.err
+    kill $_hp 2>/dev/null; wait $_hp 2>/dev/null
     HS=$(head -1 /tmp/http.resp | awk '{print $2}'); HS=${HS:-000}
     awk 'b{print} /^\r?$/{b=1}' /tmp/http.resp | tr -d '\r\n' > /tmp/http.body
     HB=/tmp/http.body
@@ -68,15 +74,19 @@ echo "RK host=$H kernel=$(uname -r) cpus=$(nproc) cmdline=$(cat /proc/cmdline)"
 # TCG is 10-30x slower than a host, more on a loaded one: the kit's timeouts (recovery 300 s, heartbeats 30 s, the REST
 # ask 3 min) plus the SQL journal's and snapshot store's call timeout (10 s by default: a first SQLite write of a pool
 # or of the coordinator timed out under load and its actor restarted with backoff)
-TCG_HOCON='akka.persistence.journal.sql.recovery-event-timeout = 300s
-akka.persistence.journal-plugin-fallback.recovery-event-timeout = 300s
+# (recovery once took more than 300 s for a pool's snapshot on a loaded host: 900 s here, the waits below end sooner)
+TCG_HOCON='akka.persistence.journal.sql.recovery-event-timeout = 900s
+akka.persistence.journal-plugin-fallback.recovery-event-timeout = 900s
 akka.persistence.journal.sql.circuit-breaker.call-timeout = 300s
 akka.persistence.snapshot-store.sql.circuit-breaker.call-timeout = 300s
 akka.cluster.failure-detector.acceptable-heartbeat-pause = 30s'
 export Orchestrator__Node__ExtraHocon="$TCG_HOCON" Orchestrator__Controller__ExtraHocon="$TCG_HOCON"
 export Orchestrator__Api__AskTimeout=00:03:00
-# less JIT work under emulation: no instrumented tier, and methods stay at tier 0 (the run is short)
-export DOTNET_TieredPGO=0 DOTNET_TC_CallCounting=0
+# less CPU under emulation: no instrumented tier, methods stay at tier 0 (the run is short), idle thread-pool
+# workers do not spin, no background GC thread, fewer gen0 GCs. (The fixture also sets the payload's runtimeconfig
+# to interpret expression trees rather than JIT them: linq2db compiles many at its first query.)
+export DOTNET_TieredPGO=0 DOTNET_TC_CallCounting=0 DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0 DOTNET_gcConcurrent=0 \
+       DOTNET_GCgen0size=0x4000000
 
 # ---- start the .NET programs at once: they take most of the time under TCG; the kernel's facts are read meanwhile
 $CTL --all-in-one false --journal /tmp/ctl.db --urls http://127.0.0.1:$REST_PORT --bind 127.0.0.1 --port 4053 \
@@ -130,10 +140,11 @@ resfile p2pctl.tree /tmp/p2pctl-tree.json
 [ $trc = 0 ] || echo "RK p2pctl stderr: $(cat /tmp/p2pctl-tree.err)"
 
 # ---- the controller ready, the node registered with its pools ---------------------------------------------------
-l=$(deadline); ready=0
+l=$(deadline); ready=0; tries=0
 while ! later $l; do
     alive $CPID || { echo "RK controller exited"; break; }
     http GET /readyz; [ "$HS" = 200 ] && { ready=1; break; }
+    tries=$((tries + 1)); [ $((tries % 10)) = 1 ] && echo "RK readyz at=$(up) status=$HS $(head -c 300 $HB)"
     sleep 2
 done
 mark controller-ready
