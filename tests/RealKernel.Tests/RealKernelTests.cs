@@ -69,7 +69,7 @@ public sealed class RealKernelTests(RealKernelFixture fixture, ITestOutputHelper
         var client = NamespaceFunction(log);
         Assert.Equal("0", log.Json("b.before").GetProperty("p2pmem").GetString());
         var status = log.Require("b.place.status");
-        Assert.True(status == "201", $"POST /api/v1/placements (client {client}, testnqn/1) answered {status}: {GuestLog.Shorten(log.Value("b.place") ?? "")}");
+        Assert.True(status == "201", $"POST /api/v1/placements (client {client}, {log.Json("kernel.valid-subsystem").GetProperty("nqn")}/1) answered {status}: {GuestLog.Shorten(log.Value("b.place") ?? "")}");
         var placement = log.Json("b.place").GetProperty("placement");
         var provider = placement.GetProperty("provider").GetString()!;
         Assert.Equal("committed", placement.GetProperty("state").GetString());
@@ -87,7 +87,24 @@ public sealed class RealKernelTests(RealKernelFixture fixture, ITestOutputHelper
 
         // The provider chosen for the namespace's own function is one the kernel lets the namespace enable with.
         Assert.True(KernelVerdicts(log).TryGetValue(provider, out var kernel), $"the guest did not try {provider} at enable");
-        Assert.True(kernel.Accepted, $"the controller placed testnqn/1 for {client} on {provider}, and the kernel {kernel.Describe()}");
+        Assert.True(kernel.Accepted, $"the controller placed the namespace for {client} on {provider}, and the kernel {kernel.Describe()}");
+    }
+
+    [SkippableFact]
+    public void The_kits_subsystem_testnqn_made_by_the_kernel_is_refused_by_our_nqn_rule_and_a_qualified_one_is_made_beside_it()
+    {
+        var log = Log;
+        // The kernel's nvmet took 'testnqn' as a subsystem directory (the kit's /init made it; the c checks use it).
+        Assert.Equal("0", log.Json("kernel.namespace").GetProperty("p2pmem").GetString());
+        var status = log.Require("testnqn.place.status");
+        var body = log.Value("testnqn.place") ?? "";
+        output.WriteLine($"POST with subsystemNqn 'testnqn' (a name the kernel's nvmet took): {status} {GuestLog.Shorten(body)}");
+        Assert.Equal("400", status);
+        Assert.Contains("nvmeof.subsystemNqn", body, StringComparison.Ordinal);
+        var valid = log.Json("kernel.valid-subsystem");
+        output.WriteLine($"placements go to {valid.GetProperty("nqn")}/1 on {valid.GetProperty("devicePath")}");
+        Assert.Equal(0, valid.GetProperty("rc").GetInt32());
+        Assert.Equal("0", valid.GetProperty("p2pmem").GetString());
     }
 
     [SkippableFact]
@@ -162,7 +179,7 @@ public sealed class RealKernelTests(RealKernelFixture fixture, ITestOutputHelper
         var enable = applied.GetProperty("enableRc").GetInt32() == 0 && applied.GetProperty("enableRead").GetString() == "1";
         var kernel = KernelVerdicts(log)[provider];
         // Not a verdict of ours: the controller is told the clients, not the namespace's device. Reported as found.
-        output.WriteLine($"placed for the NIC {log.Value("kernel.nic")} on {provider}; enabling testnqn/1 (on {NamespaceFunction(log)}) with it: " +
+        output.WriteLine($"placed for the NIC {log.Value("kernel.nic")} on {provider}; enabling the namespace (on {NamespaceFunction(log)}) with it: " +
             $"{(enable ? "accepted" : $"refused ({applied.GetProperty("enableError").GetString()})")}");
         Assert.Equal(kernel.Accepted, enable);
         Assert.Equal("200", log.Require("nic.release.status"));

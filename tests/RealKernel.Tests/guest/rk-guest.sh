@@ -12,8 +12,11 @@ P2PCTL=$A/p2pctl/p2pctl
 NODE=$A/Node/Orchestrator.Node
 CTL=$A/Controller/Orchestrator.Controller
 REST_PORT=5080
-NQN=testnqn
-NS=/sys/kernel/config/nvmet/subsystems/$NQN/namespaces/1
+# testnqn/1: made by the kit's /init (the kernel takes any directory name); our REST edge takes only NVMe qualified
+# names (RequestRules), so the placements go to VNQN/1, a second subsystem on the same device made below
+KNQN=testnqn
+VNQN=nqn.2014-08.io.p2pmem-orchestrator:testnqn
+NS=/sys/kernel/config/nvmet/subsystems/$KNQN/namespaces/1
 H=$(hostname)
 WAIT_MAX=${RK_WAIT_MAX:-900}
 R=/tmp/rk.results
@@ -130,6 +133,11 @@ for p in $PROVS; do
     echo 0 > $NS/p2pmem; after=$(nsval p2pmem)
     res kernel.enable "{\"provider\":$(jstr $p),\"client\":$(jstr "$NSPCI"),\"writeRc\":$wrc,\"writeError\":$(jstr "$(tr -d '\n"' < /tmp/w.err)"),\"p2pmemRead\":$(jstr "$got"),\"enableRc\":$erc,\"enableError\":$(jstr "$(tr -d '\n"' < /tmp/e.err)"),\"enableRead\":$(jstr "$en"),\"p2pmemAfterReset\":$(jstr "$after"),\"dmesg\":$(jstr "$(dmesg | tail -n +$((nd + 1)) | tr -d '"\\' | tr '\n' '|')")}"
 done
+# the subsystem with a qualified name for the REST placements (disabled, same device)
+VS=/sys/kernel/config/nvmet/subsystems/$VNQN
+mkdir $VS && echo 1 > $VS/attr_allow_any_host && mkdir $VS/namespaces/1 && echo "$DEV" > $VS/namespaces/1/device_path; vrc=$?
+NS=$VS/namespaces/1
+res kernel.valid-subsystem "{\"nqn\":$(jstr $VNQN),\"rc\":$vrc,\"devicePath\":$(jstr "$(nsval device_path)"),\"p2pmem\":$(jstr "$(nsval p2pmem)"),\"enable\":$(jstr "$(nsval enable)")}"
 mark kernel-checks-done
 
 # ---- a. p2pctl on the live /sys ---------------------------------------------------------------------------------
@@ -176,21 +184,26 @@ if [ $registered = 1 ]; then
     mark explain-done
 
     # ---- b. a placement with an NVMe-oF target: the node writes the provider to the namespace's p2pmem ----------
-    target="\"nvmeof\":{\"subsystemNqn\":\"$NQN\",\"namespaceId\":1,\"portId\":1}"
+    # the kit's name first: the kernel made testnqn, our NQN rule refuses it (400) before anything is placed
+    place rk-testnqn "{\"host\":$(jstr $H),\"clients\":[$(jstr $NSPCI)],\"sizeBytes\":1048576,\"nvmeof\":{\"subsystemNqn\":\"$KNQN\",\"namespaceId\":1,\"portId\":1}}"
+    res testnqn.place.status $HS
+    resfile testnqn.place $HB
+    [ "${HS#2}" != "$HS" ] && http DELETE /api/v1/placements/rk-testnqn
+    target="\"nvmeof\":{\"subsystemNqn\":\"$VNQN\",\"namespaceId\":1,\"portId\":1}"
     res b.before "{\"p2pmem\":$(jstr "$(nsval p2pmem)"),\"enable\":$(jstr "$(nsval enable)")}"
     s=$(up)
     place rk-b "{\"host\":$(jstr $H),\"clients\":[$(jstr $NSPCI)],\"sizeBytes\":1048576,$target}"
     res b.place.status $HS
     resfile b.place $HB
     mark b-placed
-    waitns p2pmem '!0' 120
+    [ "${HS#2}" != "$HS" ] && waitns p2pmem '!0' 120
     res b.applied "{\"p2pmem\":$(jstr "$(nsval p2pmem)"),\"enable\":$(jstr "$(nsval enable)"),\"seconds\":$(awk -v a=$s -v b=$(up) 'BEGIN{print b - a}')}"
     mark b-applied
     s=$(up)
     http DELETE /api/v1/placements/rk-b
     res b.release.status $HS
     resfile b.release $HB
-    waitns p2pmem 0 120
+    [ "${HS#2}" != "$HS" ] && waitns p2pmem 0 120
     res b.released "{\"p2pmem\":$(jstr "$(nsval p2pmem)"),\"enable\":$(jstr "$(nsval enable)"),\"seconds\":$(awk -v a=$s -v b=$(up) 'BEGIN{print b - a}')}"
     mark b-released
 
