@@ -96,8 +96,9 @@ $CTL --all-in-one false --journal /tmp/ctl.db --urls http://127.0.0.1:$REST_PORT
      --node-timeout 00:02:00 > /tmp/ctl.log 2>&1 &
 CPID=$!
 Orchestrator__Cluster__Seeds__0=akka.tcp://orchestrator@127.0.0.1:4053 \
+# A full rediscovery takes tens of seconds under emulation and this boot changes no topology: no periodic rescan.
 $NODE --sysfs-root / --nvmet-apply true --configfs-root /sys/kernel/config --journal /tmp/node.db \
-      --bind 127.0.0.1 --port 4054 > /tmp/node.log 2>&1 &
+      --bind 127.0.0.1 --port 4054 --rescan-every 01:00:00 > /tmp/node.log 2>&1 &
 NPID=$!
 $P2PCTL topo tree --sysfs / --json > /tmp/p2pctl-tree.json 2> /tmp/p2pctl-tree.err &
 TPID=$!
