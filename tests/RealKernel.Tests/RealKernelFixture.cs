@@ -127,7 +127,7 @@ public sealed class RealKernelFixture : IAsyncLifetime
             timings.Add(("initramfs", watch.Elapsed.TotalSeconds));
 
             // The guest's own waits end by themselves (RK_WAIT_MAX in rk-guest.sh); this only catches a hung guest.
-            var guestTimeout = int.TryParse(Environment.GetEnvironmentVariable("RK_TIMEOUT"), out var t) ? t : 2400;
+            var guestTimeout = int.TryParse(Environment.GetEnvironmentVariable("RK_TIMEOUT"), out var t) ? t : 1800;
             watch.Restart();
             var boot = await HostProcess.RunAsync("bash", [Path.Combine(GuestKit.Directory, "run-guest.sh"), initrd, LogPath],
                 Path.Combine(OutputDirectory, "run-guest.log"), TimeSpan.FromSeconds(guestTimeout + 60),
