@@ -13,9 +13,14 @@ internal static class GuestKit
     // Before Directory: static initializers run in order.
     public static string RepoRoot { get; } = FindRoot();
 
+    /// <summary>
+    /// <c>RK_GUEST_KIT</c>, else the team's kit beside the repository, else <c>guest-kit/</c> in the repository: a
+    /// verbatim copy (3 MB) so that a clean clone on a fresh CI machine boots the same kernel, as <c>fixtures/</c> is for the captures.
+    /// </summary>
     public static string Directory { get; } =
         Environment.GetEnvironmentVariable(Variable) is { Length: > 0 } over ? Path.GetFullPath(over)
-        : Path.GetFullPath(Path.Combine(RepoRoot, "..", "shared", "guest"));
+        : System.IO.Directory.Exists(Path.Combine(RepoRoot, "..", "shared", "guest")) ? Path.GetFullPath(Path.Combine(RepoRoot, "..", "shared", "guest"))
+        : Path.Combine(RepoRoot, "guest-kit");
 
     /// <summary>Whether we run in CI (<c>CI</c> set and not <c>false</c>/<c>0</c>), where this test must run, never skip.</summary>
     public static bool InCi => Environment.GetEnvironmentVariable("CI") is { Length: > 0 } ci
