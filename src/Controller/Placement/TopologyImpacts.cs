@@ -22,15 +22,15 @@ public sealed class TopologyImpacts
         var flagged = new List<(PlacementView, TopologyImpact)>();
         foreach (var p in placements)
         {
-            var (was, now_) = (Verdicts(before, p), Verdicts(after, p));
-            if (was == now_)
+            var (was, becomes) = (Verdicts(before, p), Verdicts(after, p));
+            if (was == becomes)
             {
                 continue;
             }
-            // The first verdicts stay: what the placement was decided on, against what it has now.
+            // The first verdicts and time stay: what the placement was decided on, against what it has now.
             var impact = impacts.TryGetValue(p.PlacementId, out var earlier)
-                ? earlier with { Changes = [.. earlier.Changes, .. changes], After = now_, Since = earlier.Since }
-                : new TopologyImpact(changes, was, now_, now);
+                ? earlier with { Changes = [.. earlier.Changes, .. changes], After = becomes }
+                : new TopologyImpact(changes, was, becomes, now);
             impacts[p.PlacementId] = impact;
             flagged.Add((p, impact));
         }

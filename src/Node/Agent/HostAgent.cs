@@ -208,12 +208,13 @@ public sealed class HostAgent : ReceiveActor, IWithTimers
                 log.Warning("host {0}: pool {1}: {2}", Host, provider, problem);
                 continue;
             }
-            if (state is { SizeBytes: 0 } || state is { Published: false })
+            var kernel = state!.Value;
+            if (kernel.SizeBytes == 0 || !kernel.Published)
             {
                 log.Warning("host {0}: pool {1}: {2}: no new placements there", Host, provider,
-                    state.Value.SizeBytes == 0 ? "the kernel no longer lists its p2pmem" : "its p2pmem is no longer published");
+                    kernel.SizeBytes == 0 ? "the kernel no longer lists its p2pmem" : "its p2pmem is no longer published");
             }
-            pools[provider].Tell(state!.Value);
+            pools[provider].Tell(kernel);
         }
     }
 
