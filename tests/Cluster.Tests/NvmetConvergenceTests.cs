@@ -25,7 +25,7 @@ public sealed class NvmetConvergenceTests
         var ns1 = Namespace(configfs, 1);
         var ns2 = Namespace(configfs, 2, enabled: true);
         await cluster.StartControllerAsync();
-        await cluster.StartNodeAsync(Host, configfs, nvmetEvery: Every);
+        await cluster.StartNodeAsync(Host, configfs, nvmetEvery: Every, blockRoot: Blocks(cluster));
         await cluster.WaitForHostsAsync(Host);
 
         var first = Assert.IsType<PlacementAccepted>(await cluster.Ask(new PlaceBuffer("t-1", Host, ["0000:03:00.0"], 1 << 20, new NvmeofTarget(Nqn, 1, null)))).Placement;
@@ -50,7 +50,7 @@ public sealed class NvmetConvergenceTests
         // The node restarts while the namespace is disabled and reset: it learns the desired value from the controller.
         await cluster.StopNodeAsync(Host);
         File.WriteAllText(Path.Combine(ns1, "enable"), "0\n");
-        await cluster.StartNodeAsync(Host, configfs, nvmetEvery: TimeSpan.FromMinutes(10));  // no tick: healed by the registration's desired set
+        await cluster.StartNodeAsync(Host, configfs, nvmetEvery: TimeSpan.FromMinutes(10), blockRoot: Blocks(cluster));  // no tick: healed by the registration's desired set
         await Eventually.True("the restarted node heals the namespace", () => P2pmem(ns1) == provider + "\n");
         await ShowsAsync(cluster, "t-1", NvmetState.Applied, provider);
 
@@ -63,7 +63,7 @@ public sealed class NvmetConvergenceTests
         // A namespace deleted under us: missing, the placement kept.
         Directory.Delete(ns2, recursive: true);
         await cluster.StopNodeAsync(Host);
-        await cluster.StartNodeAsync(Host, configfs, nvmetEvery: Every);
+        await cluster.StartNodeAsync(Host, configfs, nvmetEvery: Every, blockRoot: Blocks(cluster));
         var missing = await ShowsAsync(cluster, "t-2", NvmetState.Missing, null);
         Assert.Contains("has no namespace 2", missing.Message, StringComparison.Ordinal);
         Assert.Equal(PlacementState.Committed, Assert.IsType<PlacementFound>(await cluster.Ask(new GetPlacement("t-2"))).Placement.State);
@@ -84,13 +84,19 @@ public sealed class NvmetConvergenceTests
         return seen!;
     }
 
-    private static string Namespace(string configfs, int id, bool enabled = false)
+    /// <summary>A namespace on the NVMe drive 0000:04:00.0, which the placements' provider serves.</summary>
+    private static string Namespace(string configfs, int id, bool enabled = false) => FakeNvmet.Namespace(configfs, Nqn, id, Drive, enabled);
+
+    private const string Drive = "/dev/nvme-test4n1";
+
+    private static string Blocks(TestCluster cluster)
     {
-        var ns = Path.Combine(configfs, "nvmet", "subsystems", Nqn, "namespaces", id.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        Directory.CreateDirectory(ns);
-        File.WriteAllText(Path.Combine(ns, "enable"), enabled ? "1\n" : "0\n");
-        File.WriteAllText(Path.Combine(ns, "p2pmem"), "0\n");
-        return ns;
+        var root = cluster.Scratch("sysfs");
+        if (!Directory.Exists(root))
+        {
+            FakeNvmet.BlockDevice(root, Path.GetFileName(Drive), "0000:04:00.0");
+        }
+        return root;
     }
 
     private static string P2pmem(string ns) => File.ReadAllText(Path.Combine(ns, "p2pmem"));

@@ -230,15 +230,14 @@ public sealed class PlacementClusterTests(ITestOutputHelper output)
         await using var cluster = new TestCluster();
         var configfs = cluster.Scratch("configfs");
         const string Nqn = "nqn.2014-08.org.example:target-1";
-        var ns = Path.Combine(configfs, "nvmet", "subsystems", Nqn, "namespaces", "1");
-        Directory.CreateDirectory(ns);
-        await File.WriteAllTextAsync(Path.Combine(ns, "enable"), "0\n");
-        await File.WriteAllTextAsync(Path.Combine(ns, "p2pmem"), "0\n");
+        var ns = FakeNvmet.Namespace(configfs, Nqn, 1, "/dev/nvme-test5n1");
+        FakeNvmet.BlockDevice(cluster.Scratch("sysfs"), "nvme-test5n1", "0000:05:00.0");
         await cluster.StartControllerAsync();
-        await cluster.StartNodeAsync(HostA, configfs);
+        await cluster.StartNodeAsync(HostA, configfs, blockRoot: cluster.Scratch("sysfs"));
         await cluster.WaitForHostsAsync(HostA);
 
         var placed = Assert.IsType<PlacementAccepted>(await cluster.Ask(new PlaceBuffer("t-1", HostA, ["0000:03:00.0", "0000:05:00.0"], 4 * MiB, new NvmeofTarget(Nqn, 1, 1))));
+        Assert.Equal("0000:05:00.0", placed.Placement.NamespaceDevice);
         await Eventually.True("the namespace reads the provider", () => File.ReadAllText(Path.Combine(ns, "p2pmem")) == placed.Placement.Provider + "\n");
 
         Assert.IsType<PlacementFound>(await cluster.Ask(new ReleasePlacement("t-1")));

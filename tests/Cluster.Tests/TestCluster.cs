@@ -119,13 +119,14 @@ internal sealed class TestCluster : IAsyncDisposable
     /// <param name="registerEvery">How often the agent re-registers (default 1 s).</param>
     /// <param name="nvmetEvery">How often the node reads its placements' namespaces again (default 10 s).</param>
     /// <param name="sysfsRoot">Discover the host from this sysfs tree (its live pools polled every 200 ms) instead of a topology file.</param>
+    /// <param name="blockRoot">With a topology file: the sysfs root holding <c>sys/class/block</c>, where nvmet namespaces' devices are resolved (<see cref="FakeNvmet"/>).</param>
     public async Task StartNodeAsync(string hostName, string? configfsRoot = null, string? name = null, string? topology = null, TimeSpan? registerEvery = null,
-        TimeSpan? nvmetEvery = null, string? sysfsRoot = null)
+        TimeSpan? nvmetEvery = null, string? sysfsRoot = null, string? blockRoot = null)
     {
         var host = NodeHost.Build(new NodeOptions
         {
             Topology = sysfsRoot is null ? topology ?? Topology(hostName) : null,
-            SysfsRoot = sysfsRoot ?? "/",
+            SysfsRoot = sysfsRoot ?? blockRoot ?? "/",
             Host = sysfsRoot is null ? null : hostName,
             PoolPollEvery = TimeSpan.FromMilliseconds(200),
             Journal = await Journals.GetAsync(name ?? hostName),

@@ -147,7 +147,10 @@ public sealed class RealKernelFixture : IAsyncLifetime
             AddMilestone("place-applied", "explain-done", "b-applied");
             AddMilestone("release-applied", "b-applied", "b-released");
             AddMilestone("nic+pair-placements", "b-released", "pair-done");
-            AddMilestone("stop", "pair-done", "stopped");
+            AddMilestone("managed-placed-enabled", "pair-done", "m-applied");
+            AddMilestone("managed-healed", "m-applied", "m-healed");
+            AddMilestone("managed-einval-seen", "m-healed", "m-einval");
+            AddMilestone("stop", "m-done", "stopped");
             timings.Add(("qemu", qemu));
             timings.Add(("total", total.Elapsed.TotalSeconds));
             if (log.ExitAt is null)

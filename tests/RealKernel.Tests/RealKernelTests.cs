@@ -168,22 +168,88 @@ public sealed class RealKernelTests(RealKernelFixture fixture, ITestOutputHelper
     }
 
     [SkippableFact]
-    public void A_placement_for_the_nic_alone_is_applied_as_placed_and_the_kernel_judges_it_for_the_namespace()
+    public void A_placement_for_the_nic_alone_is_placed_for_the_namespaces_drive_too_and_refused_when_no_provider_serves_both()
     {
         var log = Log;
+        var drive = NamespaceFunction(log);
         var status = log.Require("nic.place.status");
-        Assert.True(status == "201", $"POST for the NIC {log.Value("kernel.nic")} answered {status}: {GuestLog.Shorten(log.Value("nic.place") ?? "")}");
-        var provider = log.Json("nic.place").GetProperty("placement").GetProperty("provider").GetString()!;
-        var applied = log.Json("nic.applied");
+        output.WriteLine($"POST for the NIC {log.Value("kernel.nic")} alone, namespace on {drive}: {status} {GuestLog.Shorten(log.Value("nic.place") ?? "")}");
+        // Before issue 17 this was placed on the NIC's provider, applied, and refused by the kernel at enable (EINVAL).
+        Assert.Equal("422", status);
+        var explanation = log.Json("nic.place").GetProperty("explanation");
+        Assert.Equal(drive, explanation.GetProperty("namespaceDevice").GetString());
+        foreach (var candidate in explanation.GetProperty("candidates").EnumerateArray())
+        {
+            var verdict = candidate.GetProperty("clients").EnumerateArray().Single(v => v.GetProperty("client").GetString() == drive);
+            Assert.Equal("namespace device", verdict.GetProperty("role").GetString());
+            var provider = candidate.GetProperty("provider").GetString()!;
+            // Every provider fails the NIC or the drive; for the drive, as the kernel's own enable did.
+            if (verdict.GetProperty("mapType").GetString() != "NOT_SUPPORTED")
+            {
+                Assert.True(KernelVerdicts(log)[provider].Accepted, $"{provider}: ours serves {drive}, the kernel refused it");
+            }
+        }
+        Assert.Equal("0", log.Json("nic.after").GetProperty("p2pmem").GetString());
+    }
+
+    private JsonElement ManagedPlacement(GuestLog log)
+    {
+        var status = log.Require("m.place.status");
+        Assert.True(status == "201", $"POST for the NIC {log.Value("kernel.nic")} and namespace 2 with managed enable answered {status}: {GuestLog.Shorten(log.Value("m.place") ?? "")}");
+        return log.Json("m.place").GetProperty("placement");
+    }
+
+    [SkippableFact]
+    public void Managed_enable_for_the_nic_and_a_namespace_on_its_switch_is_placed_for_both_and_the_kernel_enables_it()
+    {
+        var log = Log;
+        var drive = log.Json("kernel.other-namespace").GetProperty("function").GetString()!;
+        var nic = log.Require("kernel.nic");
+        var placement = ManagedPlacement(log);
+        var provider = placement.GetProperty("provider").GetString()!;
+        var applied = log.Json("m.applied");
+        output.WriteLine($"placed for [{nic}] + namespace device {placement.GetProperty("namespaceDevice")} on {provider}; the node set p2pmem {applied.GetProperty("p2pmem")} "
+            + $"and enable {applied.GetProperty("enable")} after {applied.GetProperty("seconds")} s");
+        Assert.Equal(drive, placement.GetProperty("namespaceDevice").GetString());
+        Assert.Equal([nic, drive], placement.GetProperty("clients").EnumerateArray().Select(c => c.GetString()!).ToArray());
         Assert.Equal(provider, applied.GetProperty("p2pmem").GetString());
-        var enable = applied.GetProperty("enableRc").GetInt32() == 0 && applied.GetProperty("enableRead").GetString() == "1";
-        var kernel = KernelVerdicts(log)[provider];
-        // Not a verdict of ours: the controller is told the clients, not the namespace's device. Reported as found.
-        output.WriteLine($"placed for the NIC {log.Value("kernel.nic")} on {provider}; enabling the namespace (on {NamespaceFunction(log)}) with it: " +
-            $"{(enable ? "accepted" : $"refused ({applied.GetProperty("enableError").GetString()})")}");
-        Assert.Equal(kernel.Accepted, enable);
-        Assert.Equal("200", log.Require("nic.release.status"));
-        Assert.Equal("0", log.Json("nic.released").GetProperty("p2pmem").GetString());
+        Assert.Equal("1", applied.GetProperty("enable").GetString());
+        var nvmet = log.Json("m.view").GetProperty("nvmet");
+        Assert.Equal("applied", nvmet.GetProperty("state").GetString());
+        Assert.True(nvmet.GetProperty("enabled").GetBoolean());
+    }
+
+    [SkippableFact]
+    public void A_managed_namespace_reset_behind_the_nodes_back_is_written_and_enabled_again()
+    {
+        var log = Log;
+        var provider = ManagedPlacement(log).GetProperty("provider").GetString()!;
+        var reset = log.Json("m.reset");
+        Assert.Equal(("0", "0"), (reset.GetProperty("p2pmem").GetString(), reset.GetProperty("enable").GetString()));
+        var healed = log.Json("m.healed");
+        output.WriteLine($"reset to p2pmem 0, enable 0; the node wrote {healed.GetProperty("p2pmem")} and enable {healed.GetProperty("enable")} after {healed.GetProperty("seconds")} s");
+        Assert.Equal(provider, healed.GetProperty("p2pmem").GetString());
+        Assert.Equal("1", healed.GetProperty("enable").GetString());
+    }
+
+    [SkippableFact]
+    public void A_managed_namespace_repointed_to_a_drive_its_provider_cannot_serve_shows_the_kernels_einval()
+    {
+        var log = Log;
+        ManagedPlacement(log);
+        var repointed = log.Json("m.repointed");
+        Assert.Equal(0, repointed.GetProperty("devicePathRc").GetInt32());
+        Assert.Equal(log.Json("kernel.namespace").GetProperty("devicePath").GetString(), repointed.GetProperty("devicePath").GetString());
+        Assert.Equal("0", repointed.GetProperty("enable").GetString());
+        var nvmet = log.Json("m.repointed.view").GetProperty("nvmet");
+        output.WriteLine($"after {repointed.GetProperty("seconds")} s: nvmet {nvmet}");
+        Assert.Equal("error", nvmet.GetProperty("state").GetString());
+        Assert.Equal(22, nvmet.GetProperty("errno").GetInt32());
+        var message = nvmet.GetProperty("message").GetString()!;
+        Assert.Contains("EINVAL", message, StringComparison.Ordinal);
+        Assert.Contains("kernel log:", message, StringComparison.Ordinal);
+        Assert.Equal("200", log.Require("m.release.status"));
+        Assert.Equal("0", log.Json("m.released").GetProperty("p2pmem").GetString());
     }
 
     [SkippableFact]

@@ -103,7 +103,7 @@ public static class PlacementEndpoints
             return Problems.Invalid("the placement request has invalid fields", errors);
         }
         var (explanation, refused) = await coordinator.AskAsync<PlacementExplanation>(
-            new ExplainPlacement(body.Host!, body.Clients!, body.SizeBytes!.Value, body.Policy), http.RequestAborted);
+            new ExplainPlacement(body.Host!, body.Clients!, body.SizeBytes!.Value, body.Policy, body.Nvmeof), http.RequestAborted);
         return refused ?? TypedResults.Ok(explanation);
     }
 

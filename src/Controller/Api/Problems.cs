@@ -49,6 +49,8 @@ public static class Problems
         PlacementErrorKind.Draining => Problem(StatusCodes.Status409Conflict, "draining", "The host or provider is draining", rejected.Message),
         PlacementErrorKind.NoCompatibleProvider => Problem(StatusCodes.Status422UnprocessableEntity, "no-compatible-provider",
             "No provider fits", rejected.Message, new Dictionary<string, object?> { ["explanation"] = rejected.Explanation }),
+        PlacementErrorKind.UnusableNamespace => Problem(StatusCodes.Status422UnprocessableEntity, "unusable-namespace",
+            "The NVMe-oF namespace cannot take p2pmem", rejected.Message),
         _ => Unavailable(rejected.Message),
     };
 

@@ -22,7 +22,7 @@ public sealed class NvmetBook
         var changed = new List<(NvmetStatus, NvmetState?)>();
         foreach (var status in report.Statuses)
         {
-            if (status.Desired is null || book.Find(status.PlacementId) is not { Nvmeof: not null, State: PlacementState.Committed } placement || placement.Host != report.Host)
+            if (status.Desired is null || book.Find(status.PlacementId) is not { Nvmeof.Apply: true, State: PlacementState.Committed } placement || placement.Host != report.Host)
             {
                 continue;
             }

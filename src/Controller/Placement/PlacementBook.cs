@@ -126,5 +126,5 @@ public sealed class PlacementBook(int keepFinished = PlacementBook.DefaultKeepFi
 
     private static PlacementView View(Entry e)
         => new(e.Request.PlacementId, e.Request.RequestId, e.Request.Host, e.Request.Provider, e.Request.Clients, e.Request.SizeBytes,
-            e.State, e.Offset, e.Length, e.Request.Nvmeof, e.Request.Mode, e.Reason, e.Retryable, e.PoolRevision);
+            e.State, e.Offset, e.Length, e.Request.Nvmeof, e.Request.Mode, e.Reason, e.Retryable, e.PoolRevision, NamespaceDevice: e.Request.NamespaceDevice);
 }

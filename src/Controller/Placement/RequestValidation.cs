@@ -19,12 +19,12 @@ public static class RequestValidation
         {
             return Invalid(idError);
         }
-        if (place.Nvmeof is { } nvmeof && RequestRules.Nvmeof(nvmeof).Select(p => p.Message).FirstOrDefault() is { } nvmeofError)
-        {
-            return Invalid($"nvmeof: {nvmeofError}");
-        }
-        return Validate(host, place.Host, place.Clients, place.SizeBytes, place.Policy, out request);
+        return Nvmeof(place.Nvmeof) ?? Validate(host, place.Host, place.Clients, place.SizeBytes, place.Policy, out request);
     }
+
+    /// <summary>An NVMe-oF target by <see cref="RequestRules"/> (null: none, or a valid one).</summary>
+    public static PlacementRejected? Nvmeof(Protocol.Controller.NvmeofTarget? target)
+        => target is not null && RequestRules.Nvmeof(target).Select(p => p.Message).FirstOrDefault() is { } error ? Invalid($"nvmeof: {error}") : null;
 
     public static PlacementRejected? Validate(HostState? host, string hostName, IReadOnlyList<string>? clients, long sizeBytes, Protocol.Controller.PlacementPolicy? policy, out PlacementRequest? request)
     {

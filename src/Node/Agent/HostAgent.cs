@@ -22,6 +22,7 @@ public sealed class HostAgent : ReceiveActor, IWithTimers
     private readonly TopologySource source;
     private readonly int snapshotEvery;
     private readonly IActorRef nvmet;
+    private readonly NamespaceDevices namespaces;
     private readonly ILoggingAdapter log = Context.GetLogger();
     private readonly Dictionary<string, IActorRef> pools = new(StringComparer.Ordinal);
 
@@ -60,6 +61,7 @@ public sealed class HostAgent : ReceiveActor, IWithTimers
         this.source = source;
         this.snapshotEvery = snapshotEvery;
         this.coordinator = coordinator;
+        namespaces = new NamespaceDevices(nvmet, source.SysfsRoot ?? "/");
         this.nvmet = Context.ActorOf(NvmetWatcher.Props(initial.Host, nvmet, coordinator, nvmetEvery ?? TimeSpan.FromSeconds(10)), "nvmet");
         this.registerEvery = registerEvery ?? TimeSpan.FromSeconds(30);
 
@@ -83,6 +85,7 @@ public sealed class HostAgent : ReceiveActor, IWithTimers
         });
         ReceiveAsync<RescanNow>(async _ => await RescanAsync());
         Receive<ApplyNvmet>(m => this.nvmet.Forward(m));
+        Receive<ResolveNamespace>(m => Sender.Tell(namespaces.Resolve(Host, m)));
         Receive<DesiredNvmet>(m => this.nvmet.Forward(m));
         Receive<RegisterNow>(_ => Register());
         Receive<HostRegistered>(_ =>

@@ -3,7 +3,10 @@ using Orchestrator.Topology.Sysfs;
 
 namespace Orchestrator.Node.Agent;
 
-/// <summary>Where a host agent discovers its topology: a sysfs root (the real host, or a capture) or a topology file.</summary>
+/// <summary>
+/// Where a host agent discovers its topology: a sysfs root (the real host, or a capture) or a topology file (which wins).
+/// The sysfs root is also where the node resolves nvmet namespaces' block devices to PCI functions, file or not.
+/// </summary>
 public sealed record TopologySource(string? SysfsRoot, string? TopologyFile, string? HostName)
 {
     public string Describe => TopologyFile is not null ? $"topology file {TopologyFile}" : $"sysfs under {SysfsRoot ?? "/"}";

@@ -31,7 +31,7 @@ public static class NodeHost
     public static IHost Build(NodeOptions options, Action<IHostApplicationBuilder>? configure = null)
     {
         options.Validate();
-        var source = new TopologySource(options.Topology is null ? options.SysfsRoot : null, options.Topology, options.Host);
+        var source = new TopologySource(options.SysfsRoot, options.Topology, options.Host);
         var topology = source.Discover();
         var host = topology.Host;
         IHostApplicationBuilder builder = options.Health is { } health ? NodeHealth.Builder(health) : Host.CreateApplicationBuilder();

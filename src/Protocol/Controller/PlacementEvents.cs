@@ -3,8 +3,14 @@ namespace Orchestrator.Protocol.Controller;
 /// <summary>Journaled by the placement coordinator (§7.2). Applying one twice changes nothing.</summary>
 public interface IPlacementEvent : IProtocolMessage;
 
+/// <summary>
+/// A placement decided and about to be allocated. <see cref="Clients"/> include <see cref="NamespaceDevice"/>: the PCI
+/// function the node said backs the NVMe-oF target's namespace (null without a target, or when it could not be resolved
+/// and the target is not applied).
+/// </summary>
 [Manifest("placement.requested.v1")]
-public sealed record PlacementRequested(string PlacementId, string RequestId, string Host, string Provider, IReadOnlyList<string> Clients, long SizeBytes, NvmeofTarget? Nvmeof, string Mode, string RequestFingerprint) : IPlacementEvent;
+public sealed record PlacementRequested(string PlacementId, string RequestId, string Host, string Provider, IReadOnlyList<string> Clients, long SizeBytes, NvmeofTarget? Nvmeof, string Mode, string RequestFingerprint,
+    string? NamespaceDevice = null) : IPlacementEvent;
 
 /// <summary>
 /// The node holds the buffer. <see cref="PoolRevision"/>: the pool's journal revision once it held it (0 when not

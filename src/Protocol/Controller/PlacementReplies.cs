@@ -15,7 +15,8 @@ public enum PlacementState
 /// A placement as the controller records it; <see cref="Retryable"/>: a failed one whose request id may be retried (it
 /// failed for a passing reason); <see cref="PoolRevision"/>: the pool's journal revision when it was committed;
 /// <see cref="Nvmet"/>: what the node last read of its NVMe-oF namespace (an observation, not journaled: null until the
-/// node reports after this controller took over); <see cref="Affected"/>: its verdicts changed with its host's tree.
+/// node reports after this controller took over); <see cref="Affected"/>: its verdicts changed with its host's tree;
+/// <see cref="NamespaceDevice"/>: the PCI function backing its NVMe-oF namespace, one of <see cref="Clients"/>.
 /// </summary>
 public sealed record PlacementView(
     string PlacementId,
@@ -33,7 +34,8 @@ public sealed record PlacementView(
     bool Retryable = false,
     long PoolRevision = 0,
     Node.NvmetStatus? Nvmet = null,
-    TopologyImpact? Affected = null);
+    TopologyImpact? Affected = null,
+    string? NamespaceDevice = null);
 
 /// <summary>
 /// A committed placement whose verdicts changed when its host's tree did (a link trained down, ACS switched, a device
@@ -54,11 +56,16 @@ public sealed record CandidateExplanation(
     IReadOnlyList<ClientVerdict> Clients,
     string Reason);
 
-public sealed record ClientVerdict(string Client, string MapType, int Distance, string Level, string Reason);
+/// <summary>One client's verdict; <see cref="Role"/>: <c>namespace device</c> for the function backing the NVMe-oF namespace, else null.</summary>
+public sealed record ClientVerdict(string Client, string MapType, int Distance, string Level, string Reason, string? Role = null);
 
-/// <summary>The whole decision: the chosen provider (if any) and every provider of the host with its reason.</summary>
+/// <summary>
+/// The whole decision: the chosen provider (if any) and every provider of the host with its reason;
+/// <see cref="NamespaceDevice"/>: the NVMe-oF namespace's own PCI function, placed for as a client (null without one).
+/// </summary>
 [Manifest("controller.placement-explanation.v1")]
-public sealed record PlacementExplanation(string Host, string Mode, string? Provider, IReadOnlyList<CandidateExplanation> Candidates, IReadOnlyList<string> Warnings) : IProtocolMessage;
+public sealed record PlacementExplanation(string Host, string Mode, string? Provider, IReadOnlyList<CandidateExplanation> Candidates, IReadOnlyList<string> Warnings,
+    string? NamespaceDevice = null) : IProtocolMessage;
 
 /// <summary>The buffer is placed (or was already: <see cref="Existing"/>).</summary>
 [Manifest("controller.placement-accepted.v1")]
@@ -75,6 +82,9 @@ public enum PlacementErrorKind
     Draining,
     NoCompatibleProvider,
     Unavailable,
+
+    /// <summary>The NVMe-oF target's namespace cannot take p2pmem: it does not exist, or no PCI function backs it (422).</summary>
+    UnusableNamespace,
 }
 
 [Manifest("controller.placement-rejected.v1")]

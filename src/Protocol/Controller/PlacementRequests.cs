@@ -1,12 +1,14 @@
 namespace Orchestrator.Protocol.Controller;
 
-/// <summary>The NVMe-oF identity a buffer serves (applied to nvmet on the node).</summary>
 /// <summary>
-/// The nvmet namespace a placement serves. <see cref="ManageEnable"/>: the node may disable the namespace to set its p2pmem
-/// and enables it afterwards (disabling stops the target's I/O on it for that moment); without it an enabled namespace is
-/// left alone and shows pending-disable.
+/// The nvmet namespace a placement serves. The kernel checks the namespace's own PCI function against the provider when
+/// the namespace is enabled, so the controller asks the node which function backs it and places for that function too
+/// (the placement's <c>NamespaceDevice</c>). <see cref="ManageEnable"/>: the node may disable the namespace to set its
+/// p2pmem and enables it afterwards (disabling stops the target's I/O on it for that moment); without it an enabled
+/// namespace is left alone and shows pending-disable. <see cref="Apply"/> false: record the target but write nothing to
+/// nvmet, and place even when the namespace cannot be resolved (it does not exist yet, or is not backed by a PCI function).
 /// </summary>
-public sealed record NvmeofTarget(string SubsystemNqn, int NamespaceId, int? PortId, bool ManageEnable = false);
+public sealed record NvmeofTarget(string SubsystemNqn, int NamespaceId, int? PortId, bool ManageEnable = false, bool Apply = true);
 
 /// <summary>
 /// How to choose: <c>orchestrator</c> (the default, §5.4), <c>kernel</c> (find_many) or <c>rfc2017</c>; an optional
@@ -18,9 +20,9 @@ public sealed record PlacementPolicy(string? Mode = null, string? MaxLevel = nul
 [Manifest("controller.place-buffer.v1")]
 public sealed record PlaceBuffer(string RequestId, string Host, IReadOnlyList<string> Clients, long SizeBytes, NvmeofTarget? Nvmeof = null, PlacementPolicy? Policy = null) : IControllerRequest;
 
-/// <summary>The same decision as <see cref="PlaceBuffer"/>, as a dry run: nothing is reserved.</summary>
+/// <summary>The same decision as <see cref="PlaceBuffer"/>, as a dry run: nothing is reserved (an NVMe-oF target's namespace is resolved as for a placement).</summary>
 [Manifest("controller.explain-placement.v1")]
-public sealed record ExplainPlacement(string Host, IReadOnlyList<string> Clients, long SizeBytes, PlacementPolicy? Policy = null) : IControllerRequest;
+public sealed record ExplainPlacement(string Host, IReadOnlyList<string> Clients, long SizeBytes, PlacementPolicy? Policy = null, NvmeofTarget? Nvmeof = null) : IControllerRequest;
 
 /// <summary>Release a placement (idempotent).</summary>
 [Manifest("controller.release-placement.v1")]

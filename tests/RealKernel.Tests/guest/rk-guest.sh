@@ -33,6 +33,10 @@ mark() { echo "RK-TIME $1 $(up)"; echo "RK-TIME $1 $(up)" >> $R; }
 follow() { touch "$2"; tail -n +1 -f "$2" | while IFS= read -r _l; do echo "GK-LOG $1 $_l"; done & FOLLOW="$FOLLOW $!"; }
 jstr() { printf '"%s"' "$1"; }
 nsval() { cat $NS/$1 2>&1 | tr -d '\n'; }
+# attr DIR FILE: a namespace attribute of DIR as one line
+attr() { cat $1/$2 2>&1 | tr -d '\n'; }
+# bdf PATH: the last PCI address in PATH's real path (the function nearest above a block device)
+bdf() { readlink -f $1 | tr '/' '\n' | grep -E '^[0-9a-f]{4}:[0-9a-f]{2}:[0-9a-f]{2}\.[0-7]$' | tail -1; }
 # http METHOD PATH [BODY [IDEMPOTENCY-KEY]]: one HTTP/1.0 exchange with the controller's REST bridge (busybox nc;
 # wget drops the body of a 4xx). Sets HS (status code, 000 when none) and HB (the body, in /tmp/http.body).
 # nc's stdin stays open until the answer is in: busybox nc half-closes the socket at EOF on stdin, and Kestrel takes
@@ -60,14 +64,25 @@ place() {
     http POST /api/v1/placements "$2" "$1"
     case $HS in 5*|000) echo "RK place $1 answered $HS, retrying with the same key"; sleep 5; http POST /api/v1/placements "$2" "$1" ;; esac
 }
-# waitns FILE WANT SECONDS: wait until the namespace attribute FILE reads WANT (or differs from it with !WANT)
-waitns() {
-    _l=$(deadline $3)
+# waitattr DIR FILE WANT SECONDS: wait until the namespace attribute DIR/FILE reads WANT (or differs from it with !WANT)
+waitattr() {
+    _l=$(deadline $4)
     while :; do
-        _v=$(nsval $1)
-        case $2 in '!'*) [ "$_v" != "${2#!}" ] && break ;; *) [ "$_v" = "$2" ] && break ;; esac
+        _v=$(attr $1 $2)
+        case $3 in '!'*) [ "$_v" != "${3#!}" ] && break ;; *) [ "$_v" = "$3" ] && break ;; esac
         later $_l && break
         usleep 200000
+    done
+}
+waitns() { waitattr $NS "$@"; }
+# waitview ID TEXT SECONDS: GET the placement until its JSON contains TEXT (left in $HB)
+waitview() {
+    _l=$(deadline $3)
+    while :; do
+        http GET /api/v1/placements/$1
+        grep -q "$2" $HB && break
+        later $_l && break
+        sleep 1
     done
 }
 
@@ -95,10 +110,12 @@ export DOTNET_TieredPGO=0 DOTNET_TC_CallCounting=0 DOTNET_ThreadPool_UnfairSemap
 $CTL --all-in-one false --journal /tmp/ctl.db --urls http://127.0.0.1:$REST_PORT --bind 127.0.0.1 --port 4053 \
      --node-timeout 00:02:00 > /tmp/ctl.log 2>&1 &
 CPID=$!
-Orchestrator__Cluster__Seeds__0=akka.tcp://orchestrator@127.0.0.1:4053 \
 # A full rediscovery takes tens of seconds under emulation and this boot changes no topology: no periodic rescan.
+# (No comment line may sit between the seed's assignment and the command: it would end the command there, and the
+# node would run without seeds, never joining the cluster.)
+Orchestrator__Cluster__Seeds__0=akka.tcp://orchestrator@127.0.0.1:4053 \
 $NODE --sysfs-root / --nvmet-apply true --configfs-root /sys/kernel/config --journal /tmp/node.db \
-      --bind 127.0.0.1 --port 4054 --rescan-every 01:00:00 > /tmp/node.log 2>&1 &
+      --bind 127.0.0.1 --port 4054 --rescan-every 01:00:00 --nvmet-every 00:00:05 > /tmp/node.log 2>&1 &
 NPID=$!
 $P2PCTL topo tree --sysfs / --json > /tmp/p2pctl-tree.json 2> /tmp/p2pctl-tree.err &
 TPID=$!
@@ -119,10 +136,17 @@ NIC=""
 for d in /sys/bus/pci/devices/*; do case "$(cat $d/class)" in 0x02*) NIC=${d##*/}; break ;; esac; done
 # the PCI function behind the namespace's block device: the last BDF in /sys/block/<disk>'s real path
 DEV=$(nsval device_path)
-NSPCI=$(readlink -f /sys/block/${DEV##*/} | tr '/' '\n' | grep -E '^[0-9a-f]{4}:[0-9a-f]{2}:[0-9a-f]{2}\.[0-7]$' | tail -1)
+NSPCI=$(bdf /sys/block/${DEV##*/})
+# the drive of the other provider (behind the NIC's switch): a second namespace goes there
+ODEV=""; OPCI=""
+for b in /sys/block/nvme*; do
+    f=$(bdf $b)
+    case " $PROVS " in *" $f "*) [ "$f" != "$NSPCI" ] && { ODEV=/dev/${b##*/}; OPCI=$f; } ;; esac
+done
 res kernel.nic "$NIC"
 res kernel.namespace "{\"devicePath\":$(jstr "$DEV"),\"function\":$(jstr "$NSPCI"),\"p2pmem\":$(jstr "$(nsval p2pmem)"),\"enable\":$(jstr "$(nsval enable)")}"
-echo "RK devices nic=$NIC namespace=$DEV function=$NSPCI providers=$PROVS"
+res kernel.other-namespace "{\"devicePath\":$(jstr "$ODEV"),\"function\":$(jstr "$OPCI")}"
+echo "RK devices nic=$NIC namespace=$DEV function=$NSPCI other=$ODEV on $OPCI providers=$PROVS"
 
 # ---- c. the kernel's verdict for each provider with the namespace's own function as the client -------------------
 # write the provider to p2pmem (disabled namespace), try `echo 1 > enable`, read enable back, disable, reset to 0
@@ -138,6 +162,10 @@ done
 VS=/sys/kernel/config/nvmet/subsystems/$VNQN
 mkdir $VS && echo 1 > $VS/attr_allow_any_host && mkdir $VS/namespaces/1 && echo "$DEV" > $VS/namespaces/1/device_path; vrc=$?
 NS=$VS/namespaces/1
+# namespace 2 on the other provider's drive, behind the NIC's switch
+NS2=$VS/namespaces/2
+mkdir $NS2 && echo "$ODEV" > $NS2/device_path; v2rc=$?
+res kernel.second-namespace "{\"rc\":$v2rc,\"devicePath\":$(jstr "$(attr $NS2 device_path)"),\"p2pmem\":$(jstr "$(attr $NS2 p2pmem)")}"
 res kernel.valid-subsystem "{\"nqn\":$(jstr $VNQN),\"rc\":$vrc,\"devicePath\":$(jstr "$(nsval device_path)"),\"p2pmem\":$(jstr "$(nsval p2pmem)"),\"enable\":$(jstr "$(nsval enable)")}"
 mark kernel-checks-done
 
@@ -208,7 +236,7 @@ if [ $registered = 1 ]; then
     res b.released "{\"p2pmem\":$(jstr "$(nsval p2pmem)"),\"enable\":$(jstr "$(nsval enable)"),\"seconds\":$(awk -v a=$s -v b=$(up) 'BEGIN{print b - a}')}"
     mark b-released
 
-    # ---- b2. the same target placed for the NIC alone: the controller cannot know the namespace's own function ---
+    # ---- b2. the same target placed for the NIC alone: the node says the namespace is on $NSPCI, behind the other switch
     s=$(up)
     place rk-nic "{\"host\":$(jstr $H),\"clients\":[$(jstr $NIC)],\"sizeBytes\":1048576,$target}"
     res nic.place.status $HS
@@ -224,6 +252,7 @@ if [ $registered = 1 ]; then
         waitns p2pmem 0 120
         res nic.released "{\"p2pmem\":$(jstr "$(nsval p2pmem)")}"
     fi
+    res nic.after "{\"p2pmem\":$(jstr "$(nsval p2pmem)")}"
     mark nic-done
 
     # ---- b3. the NIC and the namespace's function together: no provider serves both across the host bridge ------
@@ -233,6 +262,43 @@ if [ $registered = 1 ]; then
     sleep 2
     res pair.after "{\"p2pmem\":$(jstr "$(nsval p2pmem)")}"
     mark pair-done
+
+    # ---- m. the NIC alone for namespace 2 (on the NIC's switch), with managed enable: placed for the NIC and the
+    # namespace's own drive, written and enabled by the node; then reset behind its back (healed), then re-pointed
+    # behind its back to a drive the provider cannot serve (the kernel's EINVAL at enable, as the node reports it)
+    s=$(up)
+    place rk-m "{\"host\":$(jstr $H),\"clients\":[$(jstr $NIC)],\"sizeBytes\":1048576,\"nvmeof\":{\"subsystemNqn\":\"$VNQN\",\"namespaceId\":2,\"portId\":1,\"manageEnable\":true}}"
+    res m.place.status $HS
+    resfile m.place $HB
+    if [ "${HS#2}" != "$HS" ]; then
+        waitattr $NS2 enable 1 120
+        res m.applied "{\"p2pmem\":$(jstr "$(attr $NS2 p2pmem)"),\"enable\":$(jstr "$(attr $NS2 enable)"),\"seconds\":$(awk -v a=$s -v b=$(up) 'BEGIN{print b - a}')}"
+        waitview rk-m '"state":"applied"' 60
+        resfile m.view $HB
+        mark m-applied
+
+        s=$(up)
+        echo 0 > $NS2/enable; echo 0 > $NS2/p2pmem
+        res m.reset "{\"p2pmem\":$(jstr "$(attr $NS2 p2pmem)"),\"enable\":$(jstr "$(attr $NS2 enable)")}"
+        waitattr $NS2 p2pmem "$OPCI" 120
+        waitattr $NS2 enable 1 60
+        res m.healed "{\"p2pmem\":$(jstr "$(attr $NS2 p2pmem)"),\"enable\":$(jstr "$(attr $NS2 enable)"),\"seconds\":$(awk -v a=$s -v b=$(up) 'BEGIN{print b - a}')}"
+        mark m-healed
+
+        s=$(up)
+        echo 0 > $NS2/enable; echo "$DEV" > $NS2/device_path; drc=$?
+        if [ $drc != 0 ]; then echo 0 > $NS2/enable; echo "$DEV" > $NS2/device_path; drc=$?; fi  # the node enabled it in between
+        waitview rk-m '"state":"error"' 120
+        res m.repointed "{\"devicePathRc\":$drc,\"devicePath\":$(jstr "$(attr $NS2 device_path)"),\"p2pmem\":$(jstr "$(attr $NS2 p2pmem)"),\"enable\":$(jstr "$(attr $NS2 enable)"),\"seconds\":$(awk -v a=$s -v b=$(up) 'BEGIN{print b - a}')}"
+        resfile m.repointed.view $HB
+        mark m-einval
+
+        http DELETE /api/v1/placements/rk-m
+        res m.release.status $HS
+        waitattr $NS2 p2pmem 0 120
+        res m.released "{\"p2pmem\":$(jstr "$(attr $NS2 p2pmem)"),\"enable\":$(jstr "$(attr $NS2 enable)")}"
+    fi
+    mark m-done
 fi
 
 # ---- stop, then print the logs and the results --------------------------------------------------------------------

@@ -19,10 +19,16 @@ internal sealed class NodeLink(HostRegistry<IActorRef> hosts, IActorRef coordina
     /// <summary>A fresh snapshot of a host (null when it did not answer), to tell suspects from losses.</summary>
     public sealed record Snapshotted(string Host, IReadOnlyList<string> Suspects, HostSnapshot? Fresh);
 
+    /// <summary>The node's answer about an NVMe-oF namespace, and what the coordinator does with it.</summary>
+    public sealed record NamespaceAnswered(object Reply, Action<object> Then);
+
     public void Allocate(string host, AllocateBuffer request, int attempt)
         => Ask(host, request, reply => new Allocated(request.AllocationId, attempt, reply));
 
     public void Free(string host, FreeBuffer request) => Ask(host, request, reply => new Freed(request.AllocationId, reply));
+
+    /// <summary>Asks which PCI function backs a namespace; <paramref name="then"/> runs in the coordinator with the answer.</summary>
+    public void Resolve(string host, ResolveNamespace request, Action<object> then) => Ask(host, request, reply => new NamespaceAnswered(reply, then));
 
     /// <summary>Asks which suspects the host holds now, in groups that each fit a remoting message.</summary>
     public void Snapshot(string host, IReadOnlyList<string> suspects)

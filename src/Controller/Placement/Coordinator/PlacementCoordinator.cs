@@ -86,6 +86,7 @@ public sealed class PlacementCoordinator : ReceivePersistentActor
         Command<BufferReleased>(OnUnsolicitedRelease);
         Command<BufferRefused>(m => hosts.TakeReport(m.Host, m.Pool));
         Command<NodeLink.Snapshotted>(OnVerifyLost);
+        Command<NodeLink.NamespaceAnswered>(m => m.Then(m.Reply));
         Command<NvmetReport>(OnNvmetReport);
         Command<PoolFigures>(OnPoolFigures);
         Command<ClusterEvent.UnreachableMember>(m => SetStatus(m.Member.Address, HostStatus.Unreachable));
@@ -211,7 +212,7 @@ public sealed class PlacementCoordinator : ReceivePersistentActor
         Sender.Tell(new HostRegistered(m.Host));
         // What the node converges its namespaces to, from this journal: a restarted node, or one that missed an apply, learns it here.
         Sender.Tell(new DesiredNvmet(book.All
-            .Where(p => p.Host == m.Host && p.State == PlacementState.Committed && p.Nvmeof is not null)
+            .Where(p => p.Host == m.Host && p.State == PlacementState.Committed && p.Nvmeof is { Apply: true })
             .Select(p => new ApplyNvmet(p.PlacementId, p.Provider, p.Nvmeof!.SubsystemNqn, p.Nvmeof.NamespaceId, p.Nvmeof.ManageEnable))
             .ToList()));
         Wake(m.Host);
@@ -307,13 +308,55 @@ public sealed class PlacementCoordinator : ReceivePersistentActor
                 flights.Find(m.RequestId)!.Waiters.Add(Sender);
                 break;
             default:
-                Decide(m, fingerprint, Sender);
+                var sender = Sender;
+                var invalid = RequestValidation.Validate(hosts.Find(m.Host)?.State, m, out _) is not null;
+                WithNamespace(m.Host, m.Clients, m.Nvmeof, invalid, outcome => Decide(outcome is null ? m : m with { Clients = outcome.Clients }, fingerprint, sender, outcome), refusal =>
+                {
+                    if (RetryAnswer.Decide(m, fingerprint, book, flights) is RetryOutcome.New)
+                    {
+                        sender.Tell(refusal);
+                    }
+                    else
+                    {
+                        Self.Tell(m, sender);  // the same request went ahead meanwhile: answered as a retry
+                    }
+                });
                 break;
         }
     }
 
+    /// <summary>
+    /// With an NVMe-oF target, asks the node which PCI function backs its namespace first (issue 17) and goes on with
+    /// the clients combined (<see cref="NamespaceClient"/>) or the refusal; without one, or for a request the decision
+    /// refuses anyway (<paramref name="refusedAnyway"/>, or an unknown or unreachable host), goes on at once with null.
+    /// </summary>
+    private void WithNamespace(string host, IReadOnlyList<string> clients, NvmeofTarget? target, bool refusedAnyway, Action<NamespaceClient.Outcome?> then,
+        Action<PlacementRejected> refuse)
+    {
+        if (target is null || refusedAnyway || hosts.Find(host)?.State is not { Status: HostStatus.Up })
+        {
+            then(null);
+            return;
+        }
+        nodes.Resolve(host, new ResolveNamespace(target.SubsystemNqn, target.NamespaceId), reply =>
+        {
+            if (hosts.Find(host)?.State is not { } now)
+            {
+                then(null);  // the host went meanwhile: the decision says so
+                return;
+            }
+            var outcome = NamespaceClient.Combine(now, host, clients, target, reply);
+            if (outcome.Refusal is { } refusal)
+            {
+                refuse(refusal);
+                return;
+            }
+            then(outcome);
+        });
+    }
+
     /// <summary>Decides on the node's figures; a decision that lacks room only for bytes in flight waits for their answers.</summary>
-    private void Decide(PlaceBuffer m, string fingerprint, IActorRef sender)
+    private void Decide(PlaceBuffer m, string fingerprint, IActorRef sender, NamespaceClient.Outcome? ns)
     {
         if (RetryAnswer.Decide(m, fingerprint, book, flights) is not RetryOutcome.New)
         {
@@ -324,15 +367,15 @@ public sealed class PlacementCoordinator : ReceivePersistentActor
         switch (PlacementAdmission.Admit(host, m, random, journaledFor: host is null && book.Knows(m.Host)))
         {
             case Admission.Refused refused:
-                sender.Tell(refused.Rejection);
+                sender.Tell(refused.Rejection.Explanation is { } why ? refused.Rejection with { Explanation = Marked(why, ns) } : refused.Rejection);
                 break;
             case Admission.Wait:
-                flights.Park(m.Host, () => Decide(m, fingerprint, sender));
+                flights.Park(m.Host, () => Decide(m, fingerprint, sender, ns));
                 break;
             case Admission.Place place:
-                var flight = flights.StartPlacement(m.RequestId, m.Host, fingerprint, place.Request, place.Explanation, sender);
+                var flight = flights.StartPlacement(m.RequestId, m.Host, fingerprint, place.Request, Marked(place.Explanation, ns), sender);
                 var requested = new PlacementRequested(m.RequestId, m.RequestId, m.Host, place.Provider, place.Request.Clients.Select(c => c.ToString()).ToList(),
-                    m.SizeBytes, m.Nvmeof, place.Request.Mode.Name, fingerprint);
+                    m.SizeBytes, m.Nvmeof, place.Request.Mode.Name, fingerprint, ns?.NamespaceDevice);
                 // PersistAsync on the placement and release paths: requests keep coming while events are written, so the
                 // journal commits many in one transaction. Every answer is still sent from a handler, after its event is journaled.
                 PersistAsync(requested, e =>
@@ -371,7 +414,7 @@ public sealed class PlacementCoordinator : ReceivePersistentActor
                 PersistAsync(new PlacementCommitted(outcome.PlacementId, granted.Offset, granted.Length, granted.Pool.Revision), e =>
                 {
                     Apply(e);
-                    if (request.Nvmeof is { } target)
+                    if (request.Nvmeof is { Apply: true } target)
                     {
                         // The node reports the outcome (applied, busy, missing, disabled); the buffer stands either way.
                         nodes.Tell(request.Host, new ApplyNvmet(request.PlacementId, request.Provider, target.SubsystemNqn, target.NamespaceId, target.ManageEnable));
@@ -405,10 +448,11 @@ public sealed class PlacementCoordinator : ReceivePersistentActor
     private void DecideAgain(string placementId, InFlightTable<IActorRef>.Flight flight, string refusal)
     {
         var request = book.RequestOf(placementId)!;
+        var ns = request.NamespaceDevice is { } device ? new NamespaceClient.Outcome(request.Clients, device, null, null) : null;
         switch (PlacementAdmission.AfterRefusal(hosts.Find(request.Host)?.State, request.Host, flight.Request!, flight.Attempt, refusal, random))
         {
             case Admission.Place next:
-                flight.Explanation = next.Explanation;
+                flight.Explanation = Marked(next.Explanation, ns);
                 PersistAsync(request with { Provider = next.Provider }, e =>
                 {
                     Apply(e);
@@ -419,7 +463,7 @@ public sealed class PlacementCoordinator : ReceivePersistentActor
                 flights.Park(request.Host, () => DecideAgain(placementId, flight, refusal));
                 break;
             case Admission.Refused refused:
-                Fail(placementId, refused.Rejection.Kind, refused.Rejection.Message, refused.Rejection.Explanation ?? flight.Explanation);
+                Fail(placementId, refused.Rejection.Kind, refused.Rejection.Message, refused.Rejection.Explanation is { } why ? Marked(why, ns) : flight.Explanation);
                 break;
         }
     }
@@ -451,10 +495,18 @@ public sealed class PlacementCoordinator : ReceivePersistentActor
 
     private void Explain(ExplainPlacement m)
     {
-        var entry = hosts.Find(m.Host);
-        Sender.Tell(RequestValidation.Validate(entry?.State, m.Host, m.Clients, m.SizeBytes, m.Policy, out var request) is { } invalid
-            ? invalid : PlacementDecider.Decide(entry!.State, request!, random).Explanation);
+        var sender = Sender;
+        PlacementRejected? Invalid(IReadOnlyList<string> clients, out PlacementRequest? request)
+        {
+            request = null;
+            return RequestValidation.Nvmeof(m.Nvmeof) ?? RequestValidation.Validate(hosts.Find(m.Host)?.State, m.Host, clients, m.SizeBytes, m.Policy, out request);
+        }
+        WithNamespace(m.Host, m.Clients, m.Nvmeof, Invalid(m.Clients, out _) is not null, ns =>
+            sender.Tell(Invalid(ns?.Clients ?? m.Clients, out var request) is { } invalid
+                ? invalid : Marked(PlacementDecider.Decide(hosts.Find(m.Host)!.State, request!, random).Explanation, ns)), sender.Tell);
     }
+
+    private static PlacementExplanation Marked(PlacementExplanation explanation, NamespaceClient.Outcome? ns) => ns is null ? explanation : NamespaceClient.Mark(explanation, ns);
 
     private void Release(ReleasePlacement m)
     {
@@ -502,7 +554,7 @@ public sealed class PlacementCoordinator : ReceivePersistentActor
         PersistAsync(new PlacementReleased(outcome.PlacementId), e =>
         {
             Apply(e);
-            if (placement.Nvmeof is { } target)
+            if (placement.Nvmeof is { Apply: true } target)
             {
                 nodes.Tell(placement.Host, new ReleaseNvmet(placement.PlacementId, target.SubsystemNqn, target.NamespaceId, target.ManageEnable));
             }
