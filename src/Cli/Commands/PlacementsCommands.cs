@@ -68,7 +68,7 @@ internal static class PlacementsCommands
             var table = new Table("ID", "HOST", "PROVIDER", "STATE", "NVMET", "SIZE", "CLIENTS");
             foreach (var p in page.Items)
             {
-                var seen = p.Nvmet is { } n ? NvmetStates.Name(n.State) : p.Nvmeof is null ? "-" : "?";
+                var seen = p.Nvmet is { } n ? NvmetStates.Name(n.State) : p.Nvmeof is not { Apply: true } ? "-" : "?";
                 table.Add(p.PlacementId, p.Host, p.Provider, State(p.State) + (p.Affected is null ? string.Empty : " (affected)"), seen, TreeWriter.Bytes(p.SizeBytes), string.Join(',', p.Clients));
             }
             output.Output.Write(table.Write());
@@ -203,7 +203,7 @@ internal static class PlacementsCommands
             ("state", State(p.State) + (p.Reason is null ? string.Empty : $" ({p.Reason})")),
             ("host", p.Host),
             ("provider", p.Provider),
-            ("clients", string.Join(", ", p.Clients)),
+            ("clients", string.Join(", ", p.Clients.Select(c => c == p.NamespaceDevice ? $"{c} ({NamespaceDeviceRole})" : c))),
             ("size", $"{TreeWriter.Bytes(p.SizeBytes)} ({p.SizeBytes.ToString(CultureInfo.InvariantCulture)} bytes)"),
             ("mode", p.Mode),
         };
@@ -213,8 +213,9 @@ internal static class PlacementsCommands
         }
         if (p.Nvmeof is { } n)
         {
-            lines.Add(("nvmeof", $"{n.SubsystemNqn} namespace {n.NamespaceId}" + (n.PortId is { } port ? $" port {port}" : string.Empty) + (n.ManageEnable ? ", managed enable" : string.Empty)));
-            lines.Add(("nvmet", p.Nvmet is { } seen
+            lines.Add(("nvmeof", $"{n.SubsystemNqn} namespace {n.NamespaceId}" + (n.PortId is { } port ? $" port {port}" : string.Empty) + (n.ManageEnable ? ", managed enable" : string.Empty)
+                + (n.Apply ? string.Empty : ", not applied (requested)")));
+            lines.Add(("nvmet", !n.Apply ? "not applied: the request asked for none" : p.Nvmet is { } seen
                 ? $"{NvmetStates.Name(seen.State)}: desired {seen.Desired}, p2pmem reads {seen.Actual ?? "?"}, {(seen.Enabled is { } on ? (on ? "enabled" : "disabled") : "enable unreadable")}"
                     + (seen.Errno is { } errno ? $", errno {errno}" : string.Empty) + $" (read {seen.ObservedAt:u})"
                 : "not reported yet by the node"));
@@ -238,6 +239,10 @@ internal static class PlacementsCommands
         var text = new System.Text.StringBuilder();
         text.Append($"host {e.Host}, mode {e.Mode}: ")
             .Append(e.Provider is null ? "no provider fits" : $"provider {e.Provider}").Append('\n');
+        if (e.NamespaceDevice is { } device)
+        {
+            text.Append($"{NamespaceDeviceRole}: {device} (the NVMe-oF namespace's own PCI function, placed for as a client: the kernel checks it at enable)\n");
+        }
         foreach (var warning in e.Warnings)
         {
             text.Append($"warning: {warning}\n");
@@ -258,6 +263,9 @@ internal static class PlacementsCommands
     }
 
     private static string State(PlacementState state) => state.ToString().ToLowerInvariant();
+
+    /// <summary>As the controller's explanation names it (<c>ClientVerdict.Role</c>).</summary>
+    private const string NamespaceDeviceRole = "namespace device";
 
     /// <summary>The options of a placement request, shared by <c>place</c> and <c>explain</c>.</summary>
     private sealed class RequestOptions
@@ -294,10 +302,14 @@ internal static class PlacementsCommands
         {
             Description = "Let the node disable the namespace to set its p2pmem and enable it afterwards (with --nqn); without it an enabled namespace is left alone",
         };
+        private readonly Option<bool> noApply = new("--no-apply")
+        {
+            Description = "Record the NVMe-oF target but write nothing to nvmet, and place even when the namespace does not exist yet or no PCI function backs it (with --nqn)",
+        };
 
         public void AddTo(Command command)
         {
-            foreach (var option in new Option[] { host, clients, size, mode, maxLevel, provider, nqn, nsid, portId, manageEnable })
+            foreach (var option in new Option[] { host, clients, size, mode, maxLevel, provider, nqn, nsid, portId, manageEnable, noApply })
             {
                 command.Options.Add(option);
             }
@@ -321,6 +333,15 @@ internal static class PlacementsCommands
             {
                 throw new UsageException("--manage-enable needs --nqn and --nsid");
             }
+            var apply = !parsed.GetValue(noApply);
+            if (!apply && subsystem is null)
+            {
+                throw new UsageException("--no-apply needs --nqn and --nsid");
+            }
+            if (!apply && managed)
+            {
+                throw new UsageException("--no-apply and --manage-enable contradict each other: nothing is written without apply");
+            }
             var (m, level, pinned) = (parsed.GetValue(mode), parsed.GetValue(maxLevel), parsed.GetValue(provider));
             var list = parsed.GetValue(clients)!
                 .SelectMany(c => c.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
@@ -329,7 +350,7 @@ internal static class PlacementsCommands
                 parsed.GetValue(host),
                 list,
                 parsed.GetValue(size),
-                subsystem is null ? null : new NvmeofTarget(subsystem, namespaceId!.Value, port, managed),
+                subsystem is null ? null : new NvmeofTarget(subsystem, namespaceId!.Value, port, managed, apply),
                 m is null && level is null && pinned is null ? null : new PlacementPolicy(m, level, pinned),
                 requestId);
         }

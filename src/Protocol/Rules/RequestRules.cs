@@ -137,6 +137,10 @@ public static class RequestRules
         {
             yield return ("portId", port);
         }
+        if (target is { ManageEnable: true, Apply: false })
+        {
+            yield return ("manageEnable", "manageEnable needs apply: with apply false nothing is written to nvmet");
+        }
     }
 
     /// <summary>A value for a message: quoted, control characters escaped, at most 64 characters of it shown.</summary>

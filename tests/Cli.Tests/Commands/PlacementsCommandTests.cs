@@ -109,6 +109,15 @@ public sealed class PlacementsCommandTests(ControllerFixture controller) : IClas
         var nqn = OneLine.Failure(controller.Run("placements", "place", "--host", "storage-01", "--client", Nic, "--size", "1MiB", "--nqn", "..", "--nsid", "1", "--request-id", "bad-nqn"), 1);
         Assert.StartsWith("p2pctl: 400 The request is not valid: the placement request has invalid fields (nvmeof.subsystemNqn: subsystemNqn '..' is not an NVMe qualified name", nqn, StringComparison.Ordinal);
 
+        // The sample hosts have no nvmet namespace: refused by what the node reads, or placed without apply when asked.
+        var noNamespace = OneLine.Failure(controller.Run("placements", "place", "--host", "storage-01", "--client", Nic, "--size", "1MiB", "--nqn", "nqn.2014-08.org.example:t",
+            "--nsid", "1", "--request-id", "no-ns"), 1);
+        Assert.StartsWith("p2pctl: 422 The NVMe-oF namespace cannot take p2pmem: namespace 1 of 'nqn.2014-08.org.example:t' on host 'storage-01' cannot take p2pmem: ", noNamespace, StringComparison.Ordinal);
+        Assert.Equal(0, controller.Run("placements", "place", "--host", "storage-01", "--client", Nic, "--size", "1MiB", "--nqn", "nqn.2014-08.org.example:t",
+            "--nsid", "1", "--no-apply", "--request-id", "no-apply").ExitCode);
+        Assert.Contains("not applied: the request asked for none", controller.Run("placements", "show", "no-apply").Stdout, StringComparison.Ordinal);
+        Assert.Equal(0, controller.Run("placements", "release", "no-apply").ExitCode);
+
         var limit = OneLine.Failure(controller.Run("placements", "ls", "--limit", "0"), 1);
         Assert.Contains("limit: '0' is not a whole number from 1 to 1000", limit, StringComparison.Ordinal);
 
@@ -131,6 +140,7 @@ public sealed class PlacementsCommandTests(ControllerFixture controller) : IClas
         Assert.Equal(2, controller.Run("placements", "place", "--host", "storage-01", "--client", Nic, "--size", "0").ExitCode);
         Assert.Equal(2, controller.Run("placements", "place", "--host", "storage-01", "--client", Nic).ExitCode);
         Assert.Contains("--nqn and --nsid", OneLine.Failure(controller.Run("placements", "place", "--host", "storage-01", "--client", Nic, "--size", "1M", "--nqn", "nqn.2014-08.org.example:t"), 2), StringComparison.Ordinal);
+        Assert.Contains("--no-apply needs --nqn", OneLine.Failure(controller.Run("placements", "place", "--host", "storage-01", "--client", Nic, "--size", "1M", "--no-apply"), 2), StringComparison.Ordinal);
         Assert.Equal(2, controller.Run("placements", "frobnicate").ExitCode);
     }
 }

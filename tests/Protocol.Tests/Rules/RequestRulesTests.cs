@@ -187,6 +187,7 @@ public sealed class RequestRulesTests
     {
         Assert.Empty(RequestRules.Nvmeof(new NvmeofTarget("nqn.2014-08.org.example:t", 1, 1)));
         Assert.Equal(["subsystemNqn", "namespaceId", "portId"], RequestRules.Nvmeof(new NvmeofTarget("..", 0, -1)).Select(e => e.Field));
+        Assert.Equal(["manageEnable"], RequestRules.Nvmeof(new NvmeofTarget("nqn.2014-08.org.example:t", 1, 1, ManageEnable: true, Apply: false)).Select(e => e.Field));
     }
 
     [Fact]
