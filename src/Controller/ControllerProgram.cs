@@ -2,6 +2,7 @@ using Orchestrator.Controller.AllInOne;
 using Orchestrator.Controller.Api;
 using Orchestrator.Controller.Hosting;
 using Orchestrator.Hosting;
+using Orchestrator.Hosting.CommandLine;
 using Orchestrator.Topology.Model;
 
 namespace Orchestrator.Controller;
@@ -18,24 +19,33 @@ public sealed class ControllerProgram
     {
     }
 
-    public static readonly Dictionary<string, string> Switches = new()
-    {
-        ["--bind"] = ControllerOptions.Key(nameof(ControllerOptions.Bind)),
-        ["--port"] = ControllerOptions.Key(nameof(ControllerOptions.Port)),
-        ["--public-hostname"] = ControllerOptions.Key(nameof(ControllerOptions.PublicHostname)),
-        ["--journal"] = ControllerOptions.Key(nameof(ControllerOptions.Journal)),
-        ["--data"] = ControllerOptions.Key(nameof(ControllerOptions.Data)),
-        ["--snapshot-every"] = ControllerOptions.Key(nameof(ControllerOptions.SnapshotEvery)),
-        ["--node-timeout"] = ControllerOptions.Key(nameof(ControllerOptions.NodeTimeout)),
-        ["--topologies"] = AllInOneOptions.Key(nameof(AllInOneOptions.Topologies)),
-        ["--all-in-one"] = AllInOneOptions.Key(nameof(AllInOneOptions.Enabled)),
-        ["--token"] = ApiOptions.Key(nameof(ApiOptions.Token)),
-    };
+    /// <summary>The controller's command line: each switch, the setting it sets and what it does.</summary>
+    public static readonly ProcessCommand Command = new("Orchestrator.Controller",
+        "The p2pmem cluster controller: places NVMe-oF target buffers on p2pmem, keeps the placements durable, serves the REST API. "
+        + "Without switches it runs all-in-one (simulated hosts, SQLite under data/, REST on " + Protocol.Api.ApiDefaults.Url + "). "
+        + "Every switch has an environment variable; seeds are Orchestrator__Cluster__Seeds__0, __1, ...",
+        [
+            new("--urls", "urls", "Where the REST API listens (default " + Protocol.Api.ApiDefaults.Url + ")", ValueName: "url"),
+            new("--bind", ControllerOptions.Key(nameof(ControllerOptions.Bind)), "Address Akka remoting binds to (default 127.0.0.1)", ValueName: "address"),
+            new("--port", ControllerOptions.Key(nameof(ControllerOptions.Port)), "Akka remoting port (default 4053; 0 picks a free one)", SwitchValue.Integer),
+            new("--public-hostname", ControllerOptions.Key(nameof(ControllerOptions.PublicHostname)), "The name other members reach this controller by, when not the bind address", ValueName: "name"),
+            new("--journal", ControllerOptions.Key(nameof(ControllerOptions.Journal)), "A SQLite file, or a PostgreSQL connection string (Host=...) (default <data>/controller.db)", ValueName: "file|conn"),
+            new("--data", ControllerOptions.Key(nameof(ControllerOptions.Data)), "The folder of the default SQLite journals (default data/)", ValueName: "dir"),
+            new("--snapshot-every", ControllerOptions.Key(nameof(ControllerOptions.SnapshotEvery)), "Snapshot the placements every N journaled events", SwitchValue.Integer),
+            new("--node-timeout", ControllerOptions.Key(nameof(ControllerOptions.NodeTimeout)), "How long to wait for a node's answer (default 00:00:05)", SwitchValue.Duration),
+            new("--topologies", AllInOneOptions.Key(nameof(AllInOneOptions.Topologies)), "All-in-one: simulate the host of every topology file in this folder (default deploy/topologies)", ValueName: "dir"),
+            new("--all-in-one", AllInOneOptions.Key(nameof(AllInOneOptions.Enabled)), "Run the simulated hosts in this process (default true)", SwitchValue.Boolean),
+            new("--token", ApiOptions.Key(nameof(ApiOptions.Token)), "Require 'Authorization: Bearer <token>' on every mutating request (needed to listen off loopback)", ValueName: "token"),
+            new("--environment", "environment", "The ASP.NET environment", Hidden: true),
+            new("--contentRoot", "contentRoot", "The ASP.NET content root", Hidden: true),
+            new("--applicationName", "applicationName", "The ASP.NET application name", Hidden: true),
+        ]);
 
-    public static Task<int> Main(string[] args) => ProcessProgram.RunAsync(args, Switches, _ => ControllerHost.Build(args), e => e switch
+    public static Task<int> Main(string[] args) => ProcessProgram.RunAsync(Command, args, _ => ControllerHost.Build(args), e => e switch
     {
         TopologyException => ($"cannot simulate the hosts: {e.Message}", 1),
         ApiConfigurationException => (e.Message, 2),
+        IOException { InnerException: Microsoft.AspNetCore.Connections.AddressInUseException } => ($"cannot serve the REST API (--urls): {e.Message}", 1),
         _ => null,
     });
 }

@@ -59,7 +59,9 @@ public static class ProcessAkka
         var (connection, provider) = Journal(journal, defaultSqlitePath);
         if (provider == ProviderName.SQLiteMS)
         {
-            JournalCheck.Sqlite(new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(connection).DataSource, journalOwner);
+            var file = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(connection).DataSource;
+            Startup.JournalLock.Take(file);
+            JournalCheck.Sqlite(file, journalOwner);
             UseWriteAheadLog(connection);
             // SQLite has one writer at a time: concurrent journal writers only queue on its lock (P6 measured 109 → 154/s).
             akka.AddHocon("akka.persistence.journal.sql.parallelism = 1", HoconAddMode.Prepend);

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Configuration;
+using Orchestrator.Hosting.CommandLine;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Serilog;
@@ -17,14 +18,22 @@ public static class ProcessProgram
     /// </summary>
     public static void ExitWith(int code) => Interlocked.Exchange(ref refusal, code);
 
-    /// <summary>Runs <paramref name="build"/>'s host; known startup errors become a fatal log line and an exit code.</summary>
-    public static async Task<int> RunAsync(string[] args, IDictionary<string, string> switches, Func<IConfiguration, IHost> build, Func<Exception, (string Message, int ExitCode)?>? knownError = null)
+    /// <summary>
+    /// Checks the command line (<see cref="ProcessCommandLine"/>: help, version, or exit 2 for a bad one), then runs
+    /// <paramref name="build"/>'s host; known startup errors become a fatal log line and an exit code.
+    /// </summary>
+    public static async Task<int> RunAsync(ProcessCommand command, string[] args, Func<IConfiguration, IHost> build, Func<Exception, (string Message, int ExitCode)?>? knownError = null)
     {
+        if (ProcessCommandLine.Check(command.Program, command.Description, command.Switches, args, Console.Out, Console.Error) is { } exit)
+        {
+            return exit;
+        }
+        Startup.ProcessGuards.Enabled = true;
         var configuration = new ConfigurationBuilder()
             .SetBasePath(AppContext.BaseDirectory)
             .AddJsonFile("appsettings.json", optional: true)
             .AddEnvironmentVariables()
-            .AddCommandLine(args, switches)
+            .AddCommandLine(args, ProcessCommandLine.Map(command.Switches))
             .Build();
         Log.Logger = CreateLogger(configuration);
         try
@@ -47,6 +56,11 @@ public static class ProcessProgram
             Log.Fatal("bad setting: {Message}", e.InnerException.Message);
             return 2;
         }
+        catch (Exception e) when ((e as Startup.StartupRefusedException ?? e.InnerException as Startup.StartupRefusedException) is { } refused)
+        {
+            Log.Fatal("{Message}", refused.Message);
+            return 1;
+        }
         catch (Exception e) when ((e as JournalDamagedException ?? e.InnerException as JournalDamagedException) is { } damaged)
         {
             Log.Fatal("{Message}", damaged.Message);
@@ -63,6 +77,9 @@ public static class ProcessProgram
         }
     }
 
+    private static bool IsRefusal(Exception e)
+        => e is Startup.StartupRefusedException or JournalDamagedException || (e.InnerException is { } inner && IsRefusal(inner));
+
     /// <summary>
     /// Console logging: text lines for people, or with <c>Orchestrator:Logging:Json=true</c> (environment
     /// <c>Orchestrator__Logging__Json</c>) one compact JSON object per line (Serilog's CLEF: <c>@t</c>, <c>@m</c>,
@@ -74,7 +91,9 @@ public static class ProcessProgram
         // console's bottleneck, and a request log is better taken from /metrics or a proxy.
         var logger = new LoggerConfiguration().MinimumLevel.Information()
             .MinimumLevel.Override("Microsoft.AspNetCore", Serilog.Events.LogEventLevel.Warning)
-            .Filter.With(new Remoting.RemotingNoiseFilter());
+            .Filter.With(new Remoting.RemotingNoiseFilter())
+            // The host logs a start that failed with its stack trace; a refusal we raise is logged once, as one line, by RunAsync.
+            .Filter.ByExcluding(e => e.Exception is { } x && IsRefusal(x) && e.MessageTemplate.Text.StartsWith("Hosting failed to start", StringComparison.Ordinal));
         var json = bool.TryParse(configuration["Orchestrator:Logging:Json"], out var on) && on;
         return (json
                 ? logger.WriteTo.Console(new RenderedCompactJsonFormatter())

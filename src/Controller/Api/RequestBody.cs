@@ -59,9 +59,8 @@ public static class RequestBody
         catch (JsonException e)
         {
             // Field errors use the body's own field names ("sizeBytes", "clients[1]"), as validation does.
-            var where = string.IsNullOrEmpty(e.Path) || e.Path == "$" ? "$" : e.Path.StartsWith("$.", StringComparison.Ordinal) ? e.Path[2..] : e.Path;
-            return (null, Problems.Invalid($"the request body is not valid JSON for this endpoint at {where}",
-                new Dictionary<string, string[]> { [where] = [FirstSentence(e.Message)] }));
+            var (field, message) = JsonMistakes.Explain(e, typeof(T), ApiJson.Strict);
+            return (null, Problems.Invalid($"{field}: {message}", new Dictionary<string, string[]> { [field] = [message] }));
         }
     }
 
@@ -86,12 +85,5 @@ public static class RequestBody
             }
         }
         return true;
-    }
-
-    // System.Text.Json appends "Path: … | LineNumber: …" to its messages; the path is already the error's key.
-    private static string FirstSentence(string message)
-    {
-        var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
-        return cut > 0 ? message[..cut] : message;
     }
 }

@@ -40,7 +40,7 @@ public static class ControllerHost
     public static WebApplication Build(string[] args, ControllerOptions? options = null, Action<WebApplicationBuilder>? configure = null)
     {
         var builder = WebApplication.CreateBuilder(args);
-        builder.Configuration.AddCommandLine(args, ControllerProgram.Switches);
+        builder.Configuration.AddCommandLine(args, Orchestrator.Hosting.CommandLine.ProcessCommandLine.Map(ControllerProgram.Command.Switches));
         builder.Services.AddSerilog();
         builder.Services.AddSingleton(sp => options ?? ControllerOptions.From(sp.GetRequiredService<IConfiguration>()));
         if (builder.Configuration[WebHostDefaults.ServerUrlsKey] is null)
@@ -88,7 +88,9 @@ public static class ControllerHost
         configure?.Invoke(builder);
         var app = builder.Build();
         // Before anything starts: the settings as configured (test hosts' overrides included, now that it is built).
-        app.Services.GetRequiredService<ControllerOptions>().Validate();
+        var validated = app.Services.GetRequiredService<ControllerOptions>();
+        validated.Validate();
+        StartupChecks.PortsFree(validated, app.Configuration);
         app.MapRestBridge();
         // And once listening, on the addresses Kestrel really bound (a source the configuration check did not know
         // of): fail closed, with the same line.

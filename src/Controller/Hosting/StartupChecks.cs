@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Orchestrator.Controller.AllInOne;
 using Orchestrator.Controller.Api;
+using Orchestrator.Hosting.Startup;
 using Orchestrator.Node.Agent;
 using Orchestrator.Protocol.Api;
 using Orchestrator.Topology.Model;
@@ -20,6 +21,22 @@ public sealed class StartupChecks(ControllerOptions options, IConfiguration conf
     /// <summary>The simulated hosts (all-in-one), read once; empty when the mode is off.</summary>
     public IReadOnlyList<(TopologySource Source, HostTopology Topology)> Simulated
         => simulated ??= options.AllInOne.Enabled ? SimulatedHosts.Load(options.AllInOne.Topologies) : [];
+
+    /// <summary>
+    /// Ports another process holds, before the host is built: Akka's hosted service starts (and binds remoting) before
+    /// every other, so a check there would find this very process. A second controller started beside the first stops here.
+    /// </summary>
+    public static void PortsFree(ControllerOptions options, IConfiguration configuration)
+    {
+        PortCheck.Free("Akka remoting", "--port", options.Bind, options.Port);
+        foreach (var url in ApiSecurity.ConfiguredUrls(configuration, ApiDefaults.Url))
+        {
+            if (PortCheck.Endpoint(url) is var (host, port))
+            {
+                PortCheck.Free("the REST API", "--urls", host, port);
+            }
+        }
+    }
 
     public Task StartAsync(CancellationToken cancellationToken)
     {

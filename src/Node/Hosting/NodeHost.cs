@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Orchestrator.Hosting;
+using Orchestrator.Hosting.Startup;
 using Orchestrator.Node.Agent;
 using Orchestrator.Node.Nvmet;
 using Orchestrator.Protocol;
@@ -31,6 +32,11 @@ public static class NodeHost
     public static IHost Build(NodeOptions options, Action<IHostApplicationBuilder>? configure = null)
     {
         options.Validate();
+        PortCheck.Free("Akka remoting", "--port", options.Bind, options.Port);
+        if (options.Health is { } healthUrl && PortCheck.Endpoint(healthUrl) is var (healthHost, healthPort))
+        {
+            PortCheck.Free("health checks", "--health", healthHost, healthPort);
+        }
         var source = new TopologySource(options.SysfsRoot, options.Topology, options.Host);
         var topology = source.Discover();
         var host = topology.Host;

@@ -7,7 +7,7 @@ namespace Orchestrator.Node.Hosting;
 
 /// <summary>
 /// Node settings (section <c>Orchestrator:Node</c>, environment <c>Orchestrator__Node__…</c>, or the command-line
-/// switches of <see cref="NodeProgram.Switches"/>); seeds come from <c>Orchestrator:Cluster:Seeds</c>.
+/// switches of <see cref="NodeProgram.Command"/>); seeds come from <c>Orchestrator:Cluster:Seeds</c>.
 /// </summary>
 public sealed class NodeOptions
 {

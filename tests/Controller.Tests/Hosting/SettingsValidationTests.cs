@@ -65,4 +65,43 @@ public sealed class SettingsValidationTests
         Assert.EndsWith("bad setting: Orchestrator:Controller:NodeTimeout is 00:00:00: expected a positive time span such as 00:00:05", line, StringComparison.Ordinal);
         Assert.False(Directory.Exists(data.Combine("data")), "the journal folder was created");
     }
+
+    [Fact]
+    public async Task An_unknown_switch_is_exit_2_with_the_nearest_known_one()
+    {
+        using var data = new TempDirectory();
+        var run = await DotnetRun.RunAsync("Orchestrator.Controller.dll", data.Path, "--tokens", "abc");
+        Assert.Equal(2, run.ExitCode);
+        Assert.Equal("Orchestrator.Controller: unknown switch '--tokens' (did you mean --token?). Run 'Orchestrator.Controller --help' for every switch.", run.Stderr.Trim());
+        Assert.Empty(Directory.GetFileSystemEntries(data.Path));
+    }
+
+    [Fact]
+    public async Task Help_lists_the_switches_with_their_environment_variables()
+    {
+        using var data = new TempDirectory();
+        var run = await DotnetRun.RunAsync("Orchestrator.Controller.dll", data.Path, "--help");
+        Assert.Equal(0, run.ExitCode);
+        var text = string.Join('\n', run.Lines);
+        Assert.Contains("--token <token>", text, StringComparison.Ordinal);
+        Assert.Contains("Orchestrator__Api__Token", text, StringComparison.Ordinal);
+        Assert.Contains("--urls <url>", text, StringComparison.Ordinal);
+        Assert.Empty(Directory.GetFileSystemEntries(data.Path));
+    }
+
+    [Fact]
+    public async Task A_rest_port_in_use_stops_the_start_with_one_line_naming_the_holder()
+    {
+        using var data = new TempDirectory();
+        using var holder = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        holder.Start();
+        var port = ((System.Net.IPEndPoint)holder.LocalEndpoint).Port;
+        var run = await DotnetRun.RunAsync("Orchestrator.Controller.dll", data.Path,
+            "--urls", $"http://127.0.0.1:{port}", "--port", FreePorts.Next().ToString(System.Globalization.CultureInfo.InvariantCulture), "--data", data.Combine("data"));
+        Assert.True(run.ExitCode == 1, $"exit {run.ExitCode}: {string.Join('\n', run.Lines)} {run.Stderr}");
+        var line = Assert.Single(run.Lines);
+        Assert.Contains($"port {port} on 127.0.0.1 (the REST API, --urls) is in use by process {Environment.ProcessId} (", line, StringComparison.Ordinal);
+        Assert.EndsWith(": stop it, or choose another port", line, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(data.Combine("data")), "the journal folder was created");
+    }
 }

@@ -58,6 +58,8 @@ public sealed class NodeProcessTests(ITestOutputHelper output) : IDisposable
 
         public int Port { get; }
 
+        public int Pid => process.Id;
+
         public Task Ready => ready.Task.WaitAsync(Timeout);
 
         public void KillHard()
@@ -122,6 +124,33 @@ public sealed class NodeProcessTests(ITestOutputHelper output) : IDisposable
             Assert.True(again.AlreadyHeld);
             Assert.Equal(granted[1].Offset, again.Offset);
         }
+    }
+
+    [Fact]
+    public async Task A_second_node_on_the_same_journal_or_port_stops_with_one_line_naming_the_first()
+    {
+        var journal = temp.Combine("node.db");
+        using var first = new NodeProcess(journal, temp.Path, FreePorts.Next(), output);
+        await first.Ready;
+
+        // Same journal, another port: refused before the journal is touched, naming the first process.
+        var sameJournal = await DotnetRun.RunAsync("Orchestrator.Node.dll", temp.Path, "--topology", SampleTopology, "--journal", journal, "--port", "0");
+        Assert.True(sameJournal.ExitCode == 1, $"exit {sameJournal.ExitCode}: {string.Join('\n', sameJournal.Lines)} {sameJournal.Stderr}");
+        var line = Assert.Single(sameJournal.Lines);
+        Assert.Contains($"the journal {journal} is in use by process {first.Pid} (", line, StringComparison.Ordinal);
+        Assert.Contains("Orchestrator.Node.dll", line, StringComparison.Ordinal);
+
+        // Same port, another journal: refused before anything starts, naming the first process.
+        var samePort = await DotnetRun.RunAsync("Orchestrator.Node.dll", temp.Path, "--topology", SampleTopology, "--journal", temp.Combine("other.db"),
+            "--port", first.Port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.True(samePort.ExitCode == 1, $"exit {samePort.ExitCode}: {string.Join('\n', samePort.Lines)} {samePort.Stderr}");
+        Assert.Contains($"port {first.Port} on 127.0.0.1 (Akka remoting, --port) is in use by process {first.Pid} (", Assert.Single(samePort.Lines), StringComparison.Ordinal);
+        Assert.False(File.Exists(temp.Combine("other.db")));
+
+        // A SIGKILLed holder releases the journal: the next process takes it.
+        first.KillHard();
+        using var second = new NodeProcess(journal, temp.Path, FreePorts.Next(), output);
+        await second.Ready;
     }
 
     [Fact]
