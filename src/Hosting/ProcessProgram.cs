@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Configuration;
-using Orchestrator.Hosting.CommandLine;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using Orchestrator.Hosting.CommandLine;
 using Serilog;
 using Serilog.Formatting.Compact;
 
