@@ -73,7 +73,9 @@ internal sealed class TestCluster : IAsyncDisposable
     /// <param name="journal">The journal's name: controllers of one cluster share one (a SQLite file or a PostgreSQL database).</param>
     /// <param name="snapshotEvery">Coordinator snapshot interval, in events.</param>
     /// <param name="remoting">Remoting settings (default: plain, with the default connection cap).</param>
-    public async Task StartControllerAsync(int? port = null, IReadOnlyList<string>? seeds = null, string journal = "controller", int snapshotEvery = 25, RemotingSecurity? remoting = null)
+    /// <param name="registrationGrace">How long <c>/readyz</c> waits for the hosts the journal knows (default: the product's).</param>
+    public async Task StartControllerAsync(int? port = null, IReadOnlyList<string>? seeds = null, string journal = "controller", int snapshotEvery = 25, RemotingSecurity? remoting = null,
+        TimeSpan? registrationGrace = null)
     {
         var host = ControllerHost.Build(["--urls", "http://127.0.0.1:0"], new ControllerOptions
         {
@@ -84,6 +86,7 @@ internal sealed class TestCluster : IAsyncDisposable
             SnapshotEvery = snapshotEvery,
             ExtraHocon = FastCluster,
             Remoting = remoting ?? new(),
+            RegistrationGrace = registrationGrace ?? new ControllerOptions().RegistrationGrace,
         });
         await host.StartAsync();
         controllers.Add(host);

@@ -6,7 +6,7 @@ using Orchestrator.Topology.Writers;
 
 namespace Orchestrator.Cli.Commands;
 
-/// <summary><c>p2pctl hosts [show NAME]</c>: the hosts registered with the controller, from its REST bridge.</summary>
+/// <summary><c>p2pctl hosts [show NAME | drain NAME | undrain NAME]</c>: the hosts registered with the controller, from its REST bridge.</summary>
 internal static class HostsCommands
 {
     public static Command Create(CliOutput output)
@@ -41,7 +41,37 @@ internal static class HostsCommands
             return P2pctl.Answered;
         }));
         hosts.Subcommands.Add(Show(output, remote, json));
+        hosts.Subcommands.Add(Drain(output, remote, json, drained: true));
+        hosts.Subcommands.Add(Drain(output, remote, json, drained: false));
         return hosts;
+    }
+
+    /// <summary><c>hosts drain|undrain NAME [--provider P]</c>: stop (or allow again) new placements on a host or one provider; live ones stay.</summary>
+    private static Command Drain(CliOutput output, RemoteOptions remote, Option<bool> json, bool drained)
+    {
+        var name = new Argument<string>("NAME") { Description = "The host" };
+        var provider = new Option<string?>("--provider") { Description = "Only this p2pmem provider (default: the whole host)" };
+        var verb = drained ? "drain" : "undrain";
+        var command = new Command(verb, drained
+            ? "Stop new placements on a host, or on one provider of it; placements already there stay"
+            : "Allow new placements again on a drained host or provider");
+        command.Arguments.Add(name);
+        command.Options.Add(provider);
+        command.SetAction(parsed => P2pctl.Guard(output, () =>
+        {
+            using var client = remote.Connect(parsed);
+            var host = parsed.GetValue(name)!;
+            var reply = client.Post($"api/v1/hosts/{ControllerClient.Segment(host)}/{verb}", new Protocol.Api.DrainRequestBody(parsed.GetValue(provider)));
+            if (parsed.GetValue(json))
+            {
+                output.Output.WriteLine(ServerJson.Pretty(reply.Body));
+                return P2pctl.Answered;
+            }
+            var set = reply.As<DrainSet>();
+            output.Output.WriteLine($"{(set.Provider is null ? $"host {set.Host}" : $"provider {set.Provider} of {set.Host}")} {(set.Drained ? "drained: no new placements" : "undrained: placements allowed")}");
+            return P2pctl.Answered;
+        }));
+        return command;
     }
 
     private static Command Show(CliOutput output, RemoteOptions remote, Option<bool> json)

@@ -34,7 +34,7 @@ public static class HealthEndpoints
         var coordinatorAnswer = coordinator.AskAsync<ControllerStats>(new GetControllerStats(), http.RequestAborted, Timeout);
         var journalAnswer = JournalProbe.CheckAsync(options.Journal, options.DefaultJournalPath, Timeout, http.RequestAborted);
         var hostsAnswer = agents.ProblemsAsync(Timeout, http.RequestAborted);
-        var (_, refused) = await coordinatorAnswer;
+        var (stats, refused) = await coordinatorAnswer;
         var journalError = await journalAnswer;
         var hostProblems = await hostsAnswer;
         var problems = new List<string>();
@@ -48,6 +48,13 @@ public static class HealthEndpoints
             problems.Add(ApiSecurity.MaySeeInternals(http) ? $"the journal is not reachable: {journalError}" : "the journal is not reachable (details with a token of scope admin)");
         }
         problems.AddRange(hostProblems);
+        if (stats is { AwaitedHosts: [_, ..] awaited, RecoveredAt: { } recovered } && DateTime.UtcNow - recovered < options.RegistrationGrace)
+        {
+            // Until the hosts the journal knows are back, the host list is short and a placement on them is 503.
+            hostProblems = [.. hostProblems, $"waiting for hosts: {stats.KnownHosts - awaited.Count} of {stats.KnownHosts} registered (not yet: {string.Join(", ", awaited.Take(10))}{(awaited.Count > 10 ? $" and {awaited.Count - 10} more" : string.Empty)}); "
+                + $"ready anyway {options.RegistrationGrace.TotalSeconds:0} s after the coordinator started"];
+            problems.Add(hostProblems[^1]);
+        }
         var readiness = new Readiness(problems.Count == 0, refused is null, journalError is null, hostProblems.Count == 0, problems);
         return TypedResults.Json(readiness, statusCode: problems.Count == 0 ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
     }

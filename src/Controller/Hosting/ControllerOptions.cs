@@ -37,6 +37,12 @@ public sealed class ControllerOptions
     /// <summary>How long to wait for a node to allocate or free before the placement fails (503); one node round trip.</summary>
     public TimeSpan NodeTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// How long <c>/readyz</c> waits, after the coordinator recovered, for the hosts its journal knows to register again
+    /// (503 "waiting for hosts: 2 of 4 registered" meanwhile); after it, ready with those hosts missing. Zero: no wait.
+    /// </summary>
+    public TimeSpan RegistrationGrace { get; set; } = TimeSpan.FromSeconds(60);
+
     /// <summary>Extra HOCON prepended to the configuration (tests tune cluster timings with it; never lower them in production).</summary>
     public string? ExtraHocon { get; set; }
 
@@ -72,7 +78,8 @@ public sealed class ControllerOptions
         var check = new SettingsCheck()
             .Port(Key(nameof(Port)), Port)
             .Positive(Key(nameof(SnapshotEvery)), SnapshotEvery, "events")
-            .Positive(Key(nameof(NodeTimeout)), NodeTimeout);
+            .Positive(Key(nameof(NodeTimeout)), NodeTimeout)
+            .That(RegistrationGrace >= TimeSpan.Zero, Key(nameof(RegistrationGrace)), RegistrationGrace, "expected zero (no wait) or a positive time span such as 00:01:00");
         Api.Validate(check);
         AllInOne.Validate(check);
         Remoting.Check(check, Key(nameof(Bind)), Bind);

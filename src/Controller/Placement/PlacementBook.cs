@@ -32,6 +32,9 @@ public sealed class PlacementBook(int keepFinished = PlacementBook.DefaultKeepFi
     /// <summary>The node identity the host's placements are journaled under, or null for a host never identified.</summary>
     public string? IdentityOf(string host) => identities.GetValueOrDefault(host);
 
+    /// <summary>Every host whose node identity the journal holds: each registered with a controller of this journal once.</summary>
+    public IEnumerable<string> KnownHosts => identities.Keys;
+
     /// <summary>Whether any placement names this host: a host we have journaled for, though it has not registered (yet).</summary>
     public bool Knows(string host) => placements.Values.Any(e => e.Request.Host == host);
 

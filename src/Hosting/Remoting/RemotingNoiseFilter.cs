@@ -9,15 +9,24 @@ namespace Orchestrator.Hosting.Remoting;
 /// channel …"), and once as the Warning "Rejected incoming connection from … due to TLS handshake failure": 750 lines
 /// for 300 scanner connections. Only that Warning is kept, once per peer address per minute, with no stack trace. A
 /// connection that never starts a handshake is closed by Akka after <c>akka.remote.handshake-timeout</c> (15 s), each
-/// with an Error line "Handshake timed out": kept once per minute.
+/// with an Error line "Handshake timed out": kept once per minute. And the singleton proxy's warning at start (below).
 /// </summary>
 public sealed class RemotingNoiseFilter : ILogEventFilter
 {
     private readonly LogThrottle throttle = new(TimeSpan.FromMinutes(1));
 
+    private static readonly DateTimeOffset Started = DateTimeOffset.UtcNow;
+
     public bool IsEnabled(LogEvent logEvent)
     {
         var template = logEvent.MessageTemplate.Text;
+        // A proxy that starts before its singleton warns after its first retry period: at start that is the normal
+        // order of things, not a problem (and /readyz says whether the coordinator answers). Later it is kept.
+        if (template.StartsWith("ClusterSingletonProxy failed to find an associated singleton", StringComparison.Ordinal)
+            && logEvent.Timestamp - Started < TimeSpan.FromMinutes(2))
+        {
+            return false;
+        }
         if (template.StartsWith("Error caught channel", StringComparison.Ordinal) || template.StartsWith("TLS handshake failed on channel", StringComparison.Ordinal))
         {
             return false;

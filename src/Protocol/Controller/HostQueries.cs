@@ -29,5 +29,10 @@ public sealed record StateCount(string State, int Count);
 public sealed record PoolGauge(string Host, string Provider, long CapacityBytes, long AvailableBytes, int AllocationCount,
     long KernelSizeBytes = 0, long KernelAvailableBytes = 0, bool Overcommitted = false);
 
+/// <summary>
+/// The coordinator's counts for metrics and readiness. <see cref="AwaitedHosts"/>: hosts its journal knows (they
+/// registered once) that have not registered with it since <see cref="RecoveredAt"/>, when it recovered its journal.
+/// </summary>
 [Manifest("controller.controller-stats.v1")]
-public sealed record ControllerStats(IReadOnlyList<StateCount> Placements, IReadOnlyList<StateCount> Hosts, IReadOnlyList<PoolGauge> Pools, int RefusedRegistrations = 0, IReadOnlyList<StateCount>? Nvmet = null) : IProtocolMessage;
+public sealed record ControllerStats(IReadOnlyList<StateCount> Placements, IReadOnlyList<StateCount> Hosts, IReadOnlyList<PoolGauge> Pools, int RefusedRegistrations = 0,
+    IReadOnlyList<StateCount>? Nvmet = null, IReadOnlyList<string>? AwaitedHosts = null, int KnownHosts = 0, DateTime? RecoveredAt = null) : IProtocolMessage;

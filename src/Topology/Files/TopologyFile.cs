@@ -33,6 +33,7 @@ public static class TopologyFile
     private static readonly ISerializer YamlWriter = new SerializerBuilder()
         .WithNamingConvention(CamelCaseNamingConvention.Instance)
         .ConfigureDefaultValuesHandling(DefaultValuesHandling.OmitNull)
+        .WithEventEmitter(next => new QuotedStringsEmitter(next))
         .Build();
 
     public static HostTopology Read(string path)

@@ -22,6 +22,26 @@ public sealed class HostsCommandTests(ControllerFixture controller) : IClassFixt
     }
 
     [Fact]
+    public void Drain_and_undrain_a_host_or_one_provider()
+    {
+        var drained = controller.Run("hosts", "drain", "storage-02");
+        Assert.True(drained.ExitCode == 0, drained.Stderr);
+        Assert.Equal("host storage-02 drained: no new placements\n", drained.Stdout);
+        Assert.True(controller.Run("hosts", "--json").Json().EnumerateArray().Single(h => h.GetProperty("host").GetString() == "storage-02").GetProperty("drained").GetBoolean());
+        Assert.Equal("host storage-02 undrained: placements allowed\n", controller.Run("hosts", "undrain", "storage-02").Stdout);
+
+        var provider = controller.Run("hosts", "show", "storage-02", "--json").Json().GetProperty("pools")[0].GetProperty("provider").GetString()!;
+        Assert.Equal($"provider {provider} of storage-02 drained: no new placements\n", controller.Run("hosts", "drain", "storage-02", "--provider", provider).Stdout);
+        Assert.Contains(provider, controller.Run("hosts", "--json").Json().EnumerateArray().Single(h => h.GetProperty("host").GetString() == "storage-02")
+            .GetProperty("drainedProviders").EnumerateArray().Select(p => p.GetString()));
+        Assert.Equal(0, controller.Run("hosts", "undrain", "storage-02", "--provider", provider).ExitCode);
+
+        var unknown = controller.Run("hosts", "drain", "nope");
+        Assert.Equal(1, unknown.ExitCode);
+        Assert.StartsWith("p2pctl: 404", unknown.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Hosts_json_is_the_controllers_list()
     {
         var root = controller.Run("hosts", "--json").Json();

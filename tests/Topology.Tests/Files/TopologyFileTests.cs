@@ -75,6 +75,52 @@ public sealed class TopologyFileTests : IDisposable
         }
     }
 
+    /// <summary>
+    /// PyYAML reads YAML 1.1: a plain <c>0000:00:00.0</c> is the sexagesimal float 0.0 and <c>060000</c> the octal 24576.
+    /// The export quotes every string, so a YAML 1.1 reader sees our addresses and ids as the strings they are.
+    /// </summary>
+    [SkippableFact]
+    public void An_export_reads_the_same_with_a_yaml_1_1_reader()
+    {
+        var python = new[] { "/usr/bin/python3", "/usr/local/bin/python3" }.FirstOrDefault(File.Exists);
+        var hasYaml = python is not null && Run(python, "-c", "import yaml").ExitCode == 0;
+        if (!hasYaml)
+        {
+            Assert.True(Environment.GetEnvironmentVariable("CI") is null, "CI is set and python3 with PyYAML (python3-yaml) is missing");
+            Skip.If(true, "needs python3 with PyYAML (Debian: python3-yaml), a YAML 1.1 reader");
+        }
+        var read = new SysfsReader(Fixtures.Sysfs("switch1")).Read();
+        var path = temp.Combine("export.yaml");
+        TopologyFile.Write(read, path);
+        var script = "import sys, yaml, json\n"
+            + "d = yaml.safe_load(open(sys.argv[1]))\n"
+            + "print(json.dumps([[f.get(k) for k in ('address', 'parent', 'vendor', 'device', 'class')] for f in d['functions']]))";
+        var (code, output) = Run(python!, "-c", script, path);
+        Assert.True(code == 0, output);
+        var seen = System.Text.Json.JsonSerializer.Deserialize<System.Text.Json.JsonElement[][]>(output)!;
+        Assert.Equal(read.Functions.Count, seen.Length);
+        foreach (var (function, fields) in read.Functions.Zip(seen))
+        {
+            Assert.Equal(function.Address.ToString(), fields[0].GetString());
+            Assert.Equal(function.Parent?.ToString(), fields[1].ValueKind == System.Text.Json.JsonValueKind.Null ? null : fields[1].GetString());
+            Assert.All(fields.Skip(2), f => Assert.True(f.ValueKind is System.Text.Json.JsonValueKind.String or System.Text.Json.JsonValueKind.Null, $"{function.Address}: {f} is not a string"));
+        }
+        Assert.Contains(seen, f => f[4].GetString() == "060000");
+    }
+
+    private static (int ExitCode, string Output) Run(string file, params string[] args)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in args)
+        {
+            start.ArgumentList.Add(a);
+        }
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEnd() + process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        return (process.ExitCode, output);
+    }
+
     [Theory]
     [InlineData("functions:\n  - { address: \"0000:zz:00.0\" }", "functions[0].address: '0000:zz:00.0' is not a PCI address")]
     [InlineData("functions:\n  - { address: \"0000:01:00.0\", parent: \"0000:00:09.0\" }", "0000:01:00.0 names parent 0000:00:09.0, which is not in the topology")]

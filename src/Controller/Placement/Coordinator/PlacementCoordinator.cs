@@ -32,6 +32,7 @@ public sealed class PlacementCoordinator : ReceivePersistentActor
     private readonly NvmetBook nvmet = new();
     private readonly TopologyImpacts impacts = new();
     private int eventsSinceSnapshot;
+    private DateTime recoveredAt = DateTime.UtcNow;
 
     public PlacementCoordinator(CoordinatorSettings settings)
     {
@@ -40,7 +41,11 @@ public sealed class PlacementCoordinator : ReceivePersistentActor
         nodes = new NodeLink(hosts, Self, settings.NodeTimeout);
         Recover<SnapshotOffer>(offer => book.Restore((CoordinatorSnapshot)offer.Snapshot));
         Recover<IPlacementEvent>(book.Apply);
-        Recover<RecoveryCompleted>(_ => log.Info("placement coordinator recovered {0} placements", book.Count));
+        Recover<RecoveryCompleted>(_ =>
+        {
+            recoveredAt = DateTime.UtcNow;
+            log.Info("placement coordinator recovered {0} placements", book.Count);
+        });
 
         Command<RegisterHost>(m =>
         {
@@ -79,7 +84,17 @@ public sealed class PlacementCoordinator : ReceivePersistentActor
             }
             entry.Agent.Forward(new Rescan());
         });
-        Command<GetControllerStats>(_ => Sender.Tell(PlacementQueries.Stats(book, hosts) with { Nvmet = nvmet.Counts(book) }));
+        Command<GetControllerStats>(_ =>
+        {
+            var known = book.KnownHosts.ToList();
+            Sender.Tell(PlacementQueries.Stats(book, hosts) with
+            {
+                Nvmet = nvmet.Counts(book),
+                AwaitedHosts = known.Where(h => hosts.Find(h) is null).Order(StringComparer.Ordinal).ToList(),
+                KnownHosts = known.Count,
+                RecoveredAt = recoveredAt,
+            });
+        });
         Command<SetDrain>(Drain);
         Command<NodeLink.Allocated>(OnAllocation);
         Command<NodeLink.Freed>(OnRelease);
@@ -159,6 +174,8 @@ public sealed class PlacementCoordinator : ReceivePersistentActor
             return;
         }
         var before = hosts.Find(m.Host)?.State.Rules;
+        // Every node re-registers every 30 s: only a host that was not up from this member is news.
+        var repeat = hosts.Find(m.Host) is { State.Status: HostStatus.Up } known && known.Member == member.ToString();
         var rewound = Reconciler.Rewound(m.Host, m.Pools, book);
         m = m with { Pools = Reconciler.WithoutRewound(m.Pools, rewound) };
         if (hosts.Register(m, Sender, member.ToString(), book.IsDrained, DateTime.UtcNow) is (null, var refusal))
@@ -170,7 +187,7 @@ public sealed class PlacementCoordinator : ReceivePersistentActor
             }
             return;
         }
-        log.Info("host {0} registered: {1} pools, {2} buffers held", m.Host, m.Pools.Count, m.Pools.Sum(p => p.AllocationCount));
+        log.Log(repeat ? LogLevel.DebugLevel : LogLevel.InfoLevel, "host {0} registered: {1} pools, {2} buffers held", [m.Host, m.Pools.Count, m.Pools.Sum(p => p.AllocationCount)]);
         if (before is not null)
         {
             FlagTopologyChanges(m.Host, before, hosts.Find(m.Host)!.State.Rules);
@@ -414,6 +431,9 @@ public sealed class PlacementCoordinator : ReceivePersistentActor
                 PersistAsync(new PlacementCommitted(outcome.PlacementId, granted.Offset, granted.Length, granted.Pool.Revision), e =>
                 {
                     Apply(e);
+                    log.Info("placement {0} committed: host {1}, provider {2}, {3} bytes at offset {4}, clients {5}{6}",
+                        [outcome.PlacementId, request.Host, request.Provider, granted.Length, granted.Offset, string.Join(",", request.Clients),
+                            request.Nvmeof is { } ns ? $", nvmeof {ns.SubsystemNqn}/{ns.NamespaceId}" : string.Empty]);
                     if (request.Nvmeof is { Apply: true } target)
                     {
                         // The node reports the outcome (applied, busy, missing, disabled); the buffer stands either way.
@@ -482,6 +502,7 @@ public sealed class PlacementCoordinator : ReceivePersistentActor
         => PersistAsync(new PlacementFailed(placementId, message, Retryable: kind == PlacementErrorKind.Unavailable), e =>
         {
             Apply(e);
+            log.Info("placement {0} failed: {1}", placementId, message);
             Finish(placementId, new PlacementRejected(kind, message, explanation));
         });
 
@@ -554,6 +575,7 @@ public sealed class PlacementCoordinator : ReceivePersistentActor
         PersistAsync(new PlacementReleased(outcome.PlacementId), e =>
         {
             Apply(e);
+            log.Info("placement {0} released: host {1}, provider {2}, {3} bytes", placement.PlacementId, placement.Host, placement.Provider, placement.Length ?? placement.SizeBytes);
             if (placement.Nvmeof is { Apply: true } target)
             {
                 nodes.Tell(placement.Host, new ReleaseNvmet(placement.PlacementId, target.SubsystemNqn, target.NamespaceId, target.ManageEnable));
@@ -583,6 +605,7 @@ public sealed class PlacementCoordinator : ReceivePersistentActor
         Persist(new DrainChanged(m.Host, m.Provider, m.Drained), e =>
         {
             Apply(e);
+            log.Info("{0} {1}", e.Provider is null ? $"host {e.Host}" : $"provider {e.Provider} of host {e.Host}", e.Drained ? "drained: no new placements" : "undrained");
             hosts.SetDrain(e.Host, e.Provider, e.Drained);
             sender.Tell(new DrainSet(e.Host, e.Provider, e.Drained));
         });
