@@ -247,11 +247,11 @@ internal static class PlacementsCommands
         {
             text.Append($"warning: {warning}\n");
         }
-        var table = new Table("RANK", "PROVIDER", "ELIGIBLE", "LEVEL", "DISTANCE", "GT/S", "AVAILABLE", "LARGEST FREE", "REASON");
+        var table = new Table("RANK", "PROVIDER", "ELIGIBLE", "LEVEL", "DISTANCE", "BOTTLENECK", "AVAILABLE", "LARGEST FREE", "REASON");
         foreach (var c in e.Candidates)
         {
             table.Add(c.Eligible && c.Rank > 0 ? c.Rank.ToString(CultureInfo.InvariantCulture) : "-", c.Provider, c.Eligible ? "yes" : "no", c.Level,
-                c.DistanceSum.ToString(CultureInfo.InvariantCulture), c.BottleneckGts.ToString("0.##", CultureInfo.InvariantCulture),
+                c.DistanceSum.ToString(CultureInfo.InvariantCulture), c.Bottleneck?.Text ?? "-",
                 TreeWriter.Bytes(c.AvailableBytes), TreeWriter.Bytes(c.LargestFreeExtentBytes), c.Reason);
         }
         text.Append(table.Write());

@@ -22,7 +22,7 @@ public static partial class HostEndpoints
         var hosts = api.MapGroup("/hosts").WithTags("Hosts");
         hosts.MapGet("/", ListHosts).Produces<IReadOnlyList<HostView>>().WithSummary("Every registered host with status, CPU, drains and pool summaries");
         hosts.MapGet("/{host}", GetHost).Produces<HostView>().ProducesProblem(StatusCodes.Status404NotFound).WithSummary("One host");
-        hosts.MapGet("/{host}/topology", Topology).Produces<TopologyDocument>().Produces<string>(StatusCodes.Status200OK, "text/plain")
+        hosts.MapGet("/{host}/topology", Topology).Produces<TopologyDocument>(StatusCodes.Status200OK, "application/json", "text/plain")
             .ProducesProblem(StatusCodes.Status404NotFound).WithSummary("The PCI tree as JSON, or ?format=text for an annotated lspci -tv-like tree");
         hosts.MapGet("/{host}/matrix", Matrix).Produces<LevelMatrix>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("Level and kernel map type for every pair of ?devices=a,b,… (default: every endpoint)");

@@ -40,7 +40,7 @@ public static class RestBridge
                 context.ProblemDetails.Detail ??= detail;
             }
         });
-        services.AddOpenApi();
+        services.AddOpenApi(OpenApiContract.Configure);
         services.AddMutationRateLimit();
         services.AddSingleton<CoordinatorClient>();
         services.AddSingleton<ApiMetrics>();

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Orchestrator.Protocol;
 using Orchestrator.Protocol.Controller;
+using Orchestrator.Topology.Model;
 using Orchestrator.Topology.P2p;
 
 namespace Orchestrator.Controller.Placement;
@@ -112,7 +113,8 @@ public static class PlacementDecider
         var clientVerdicts = verdicts.Select(v => new ClientVerdict(v.Client.ToString(), v.MapType.ToWire(), v.Distance, v.Level.ToString(), v.Reason)).ToList();
         var distanceSum = verdicts.Sum(v => v.Distance);
         var worstLevel = verdicts.Count == 0 ? P2pLevel.X : verdicts.Max(v => v.Level);
-        var bottleneck = clients.Select(c => rules.BottleneckBandwidth(p, c)).Where(b => b is not null).Select(b => b!.Value).DefaultIfEmpty(0).Min();
+        var narrowest = clients.Select(c => rules.BottleneckLink(p, c)).OfType<LinkInfo>().MinBy(l => l.Bandwidth);
+        var bottleneck = narrowest?.Bandwidth ?? 0;
         host.Pools.TryGetValue(bdf, out var pool);
         var function = host.Topology.Get(provider);
         string? rejection = null;
@@ -173,7 +175,8 @@ public static class PlacementDecider
         var reason = rejection ?? string.Create(CultureInfo.InvariantCulture,
             $"{(throughHostBridge ? "through the host bridge" : "all clients BUS_ADDR")}, distance {distanceSum}, level {worstLevel}, bottleneck {bottleneck:0.#} GT/s×lanes, largest free {pool!.LargestFreeExtentBytes} bytes");
         var explanation = new CandidateExplanation(bdf, rejection is null, 0, distanceSum, worstLevel.ToString(), bottleneck,
-            pool?.AvailableBytes ?? 0, pool?.LargestFreeExtentBytes ?? 0, clientVerdicts, reason);
+            pool?.AvailableBytes ?? 0, pool?.LargestFreeExtentBytes ?? 0, clientVerdicts, reason,
+            narrowest is { Speed: { } speed, Width: { } width } ? new BottleneckLink(speed, width, Math.Round(LinkRates.GigabytesPerSecond(speed, width), 2), LinkRates.Describe(speed, width)) : null);
         var reserved = pool is null || pool.Reported.CapacityBytes == 0 ? 1 : 1.0 - ((double)pool.AvailableBytes / pool.Reported.CapacityBytes);
         var key = new Key(throughHostBridge ? 1 : 0, distanceSum, -bottleneck, pool?.LargestFreeExtentBytes ?? 0, reserved, provider);
         return (explanation, key, passing);

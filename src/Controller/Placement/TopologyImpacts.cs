@@ -1,7 +1,7 @@
-using System.Globalization;
 using Orchestrator.Protocol;
 using Orchestrator.Protocol.Controller;
 using Orchestrator.Protocol.Topology;
+using Orchestrator.Topology.Model;
 using Orchestrator.Topology.P2p;
 
 namespace Orchestrator.Controller.Placement;
@@ -56,9 +56,9 @@ public sealed class TopologyImpacts
                 return $"{c}: gone";
             }
             var e = rules.Explain(provider, client);
-            var bottleneck = rules.BottleneckBandwidth(provider, client);
+            var bottleneck = rules.BottleneckLink(provider, client);
             return $"{c}: {e.MapType.ToWire()} {e.Level} distance {e.Distance}"
-                + (bottleneck is { } b ? $", bottleneck {b.ToString("0.#", CultureInfo.InvariantCulture)} GT/s x lanes" : string.Empty);
+                + (bottleneck is { Speed: { } speed, Width: { } width } ? $", bottleneck {LinkRates.Describe(speed, width)}" : string.Empty);
         }));
     }
 }

@@ -43,7 +43,10 @@ public sealed record PlacementView(
 /// </summary>
 public sealed record TopologyImpact(IReadOnlyList<Topology.TopologyChangeDocument> Changes, string Before, string After, DateTime Since);
 
-/// <summary>Why one provider won, lost or was rejected, with its verdict for every client.</summary>
+/// <summary>
+/// Why one provider won, lost or was rejected, with its verdict for every client. <see cref="BottleneckGts"/> is the
+/// narrowest link's GT/s × lanes (a ranking figure); <see cref="Bottleneck"/> is that link as rate, width and GB/s.
+/// </summary>
 public sealed record CandidateExplanation(
     string Provider,
     bool Eligible,
@@ -54,7 +57,11 @@ public sealed record CandidateExplanation(
     long AvailableBytes,
     long LargestFreeExtentBytes,
     IReadOnlyList<ClientVerdict> Clients,
-    string Reason);
+    string Reason,
+    BottleneckLink? Bottleneck = null);
+
+/// <summary>The narrowest PCIe link between a provider and its clients: <c>16 GT/s x4 ≈ 7.9 GB/s</c> (data rate after line encoding).</summary>
+public sealed record BottleneckLink(double SpeedGts, int Width, double GigabytesPerSecond, string Text);
 
 /// <summary>One client's verdict; <see cref="Role"/>: <c>namespace device</c> for the function backing the NVMe-oF namespace, else null.</summary>
 public sealed record ClientVerdict(string Client, string MapType, int Distance, string Level, string Reason, string? Role = null);

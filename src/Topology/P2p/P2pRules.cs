@@ -222,17 +222,20 @@ public sealed class P2pRules
     /// end up to, not including, the common bridge (or up to the root ports when there is none). Null when no link on
     /// the path is known.
     /// </summary>
-    public double? BottleneckBandwidth(int a, int b)
+    public double? BottleneckBandwidth(int a, int b) => BottleneckLink(a, b)?.Bandwidth;
+
+    /// <summary>That narrowest link itself (rate and width), or null.</summary>
+    public LinkInfo? BottleneckLink(int a, int b)
     {
         var common = Verdict(a, b).CommonIndex;
-        double? narrowest = null;
+        LinkInfo? narrowest = null;
         foreach (var end in new[] { a, b })
         {
             for (var e = end; e >= 0 && e != common; e = nodes[e].Up)
             {
-                if (Topology.Functions[e].Link?.Bandwidth is { } bandwidth && (narrowest is null || bandwidth < narrowest))
+                if (Topology.Functions[e].Link is { Bandwidth: { } bandwidth } link && (narrowest is null || bandwidth < narrowest.Bandwidth))
                 {
-                    narrowest = bandwidth;
+                    narrowest = link;
                 }
             }
         }

@@ -74,10 +74,14 @@ public sealed class PlacementsCommandTests(ControllerFixture controller) : IClas
         Assert.StartsWith("RANK  PROVIDER", lines[1], StringComparison.Ordinal);
         Assert.Equal(3, lines[2..].Count(l => l.Contains(" 0000:0", StringComparison.Ordinal)));
         Assert.StartsWith("1 ", lines[2], StringComparison.Ordinal);
+        // The narrowest link as rate, width and data rate: the NIC's x4 at 16 GT/s, not "64 GT/s".
+        Assert.Contains("16 GT/s x4 ≈ 7.9 GB/s", lines[2], StringComparison.Ordinal);
 
         var json = controller.Run("placements", "explain", "--host", "storage-01", "--client", Nic, "--size", "2M", "--max-level", "PIX", "--json").Json();
         Assert.Equal("storage-01", json.GetProperty("host").GetString());
         Assert.Equal(3, json.GetProperty("candidates").GetArrayLength());
+        var bottleneck = json.GetProperty("candidates")[0].GetProperty("bottleneck");
+        Assert.Equal((16.0, 4, 7.88), (bottleneck.GetProperty("speedGts").GetDouble(), bottleneck.GetProperty("width").GetInt32(), bottleneck.GetProperty("gigabytesPerSecond").GetDouble()));
         Assert.DoesNotContain(controller.Run("placements", "ls", "--host", "storage-01", "--json").Json().GetProperty("items").EnumerateArray(),
             p => p.GetProperty("sizeBytes").GetInt64() == 2 * 1024 * 1024);
     }
