@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Orchestrator.Cli.Commands;
 using Orchestrator.Cli.Remote;
+using Orchestrator.Protocol.Text;
 using Orchestrator.Topology.Model;
 
 namespace Orchestrator.Cli;
@@ -19,24 +20,53 @@ public static class P2pctl
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {
         var output = new CliOutput(stdout, stderr);
-        var root = new RootCommand("p2pctl: PCIe peer-to-peer memory topology and placement tool")
+        var root = Root(output);
+        foreach (var command in CompletionCommands.Create(output, () => Root(output)))
         {
-            TopoCommands.Create(output),
-            P2pCommands.Create(output),
-            HostsCommands.Create(output),
-            PlacementsCommands.Create(output),
-        };
+            root.Subcommands.Add(command);
+        }
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
         {
             foreach (var error in parsed.Errors)
             {
-                stderr.WriteLine($"p2pctl: {error.Message}");
+                stderr.WriteLine($"p2pctl: {WithSuggestion(error.Message, parsed.CommandResult.Command)}");
             }
-            stderr.WriteLine("Run 'p2pctl --help' for usage.");
+            stderr.WriteLine($"Run 'p2pctl {string.Concat(Path(parsed.CommandResult.Command))}--help' for usage.");
             return BadUsage;
         }
         return parsed.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr });
+    }
+
+    private static RootCommand Root(CliOutput output) => new("p2pctl: PCIe peer-to-peer memory topology and placement tool")
+    {
+        TopoCommands.Create(output),
+        P2pCommands.Create(output),
+        HostsCommands.Create(output),
+        PlacementsCommands.Create(output),
+    };
+
+    /// <summary>An unknown word with the nearest subcommand or option of the command it was given to: "did you mean".</summary>
+    private static string WithSuggestion(string message, Command command)
+    {
+        const string Unrecognized = "Unrecognized command or argument '";
+        if (!message.StartsWith(Unrecognized, StringComparison.Ordinal))
+        {
+            return message;
+        }
+        var token = message[Unrecognized.Length..].TrimEnd('.', '\'');
+        var known = command.Subcommands.Select(c => c.Name).Concat(command.Options.SelectMany(o => o.Aliases.Prepend(o.Name)));
+        return Suggestions.Nearest(token, known) is { } nearest ? $"{message.TrimEnd('.')} (did you mean '{nearest}'?)" : message;
+    }
+
+    private static IEnumerable<string> Path(Command command)
+    {
+        var names = new List<string>();
+        for (var c = command; c is not null and not RootCommand; c = c.Parents.OfType<Command>().FirstOrDefault())
+        {
+            names.Insert(0, c.Name + " ");
+        }
+        return names;
     }
 
     /// <summary>Runs a command body, turning the errors users can cause into a one-line message and an exit code.</summary>

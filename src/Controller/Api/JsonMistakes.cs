@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using System.Text.RegularExpressions;
-using Orchestrator.Hosting.CommandLine;
+using Orchestrator.Protocol.Text;
 
 namespace Orchestrator.Controller.Api;
 

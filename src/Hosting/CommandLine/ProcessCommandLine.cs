@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
 using System.Reflection;
+using Orchestrator.Protocol.Text;
 
 namespace Orchestrator.Hosting.CommandLine;
 

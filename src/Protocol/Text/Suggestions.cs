@@ -1,4 +1,4 @@
-namespace Orchestrator.Hosting.CommandLine;
+namespace Orchestrator.Protocol.Text;
 
 /// <summary>
 /// "Did you mean": the known name nearest a mistyped one, by edit distance (at most a third of its length, and 3), or
