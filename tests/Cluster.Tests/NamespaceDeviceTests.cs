@@ -45,6 +45,11 @@ public sealed class NamespaceDeviceTests
         await Eventually.True("the namespace reads the provider", () => File.ReadAllText(Path.Combine(onC, "p2pmem")) == placed.Placement.Provider + "\n");
         Assert.Equal(DriveC, Assert.IsType<PlacementFound>(await cluster.Ask(new GetPlacement("ns-c"))).Placement.NamespaceDevice);
 
+        // The same request twice at once: both asks resolve the namespace, the second is answered as a retry of the first.
+        var twice = await Task.WhenAll(Enumerable.Range(0, 2).Select(_ => cluster.Ask(new PlaceBuffer("ns-twice", Host, [Nic], MiB, new NvmeofTarget(Nqn, 1, null)))));
+        Assert.All(twice, a => Assert.Equal("ns-twice", Assert.IsType<PlacementAccepted>(a).Placement.PlacementId));
+        Assert.Single((await cluster.HeldOn(Host)).Keys, k => k == "ns-twice");
+
         var contradicted = Assert.IsType<PlacementRejected>(await cluster.Ask(new PlaceBuffer("ns-b", Host, [Nic, DriveB], MiB, new NvmeofTarget(Nqn, 1, null))));
         Assert.Equal(PlacementErrorKind.Invalid, contradicted.Kind);
         Assert.Contains($"clients list NVMe controller {DriveB} and not {DriveC}", contradicted.Message, StringComparison.Ordinal);

@@ -68,7 +68,9 @@ public sealed class NvmetConvergenceTests
         Assert.Contains("has no namespace 2", missing.Message, StringComparison.Ordinal);
         Assert.Equal(PlacementState.Committed, Assert.IsType<PlacementFound>(await cluster.Ask(new GetPlacement("t-2"))).Placement.State);
 
-        Assert.IsType<PlacementFound>(await cluster.Ask(new ReleasePlacement("t-1")));
+        // Right after the node's restart a release can time out (503, seen about once in three runs: its pool's first
+        // journal write); it stays releasing and is retried, as a client does on 503.
+        await Eventually.True("the release of t-1 is confirmed", async () => await cluster.Ask(new ReleasePlacement("t-1")) is PlacementFound);
         await Eventually.True("the released namespace reads 0", () => P2pmem(ns1) == "0\n");
         Assert.Null(Assert.IsType<PlacementFound>(await cluster.Ask(new GetPlacement("t-1"))).Placement.Nvmet);
     }

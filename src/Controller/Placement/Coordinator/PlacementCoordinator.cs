@@ -327,7 +327,7 @@ public sealed class PlacementCoordinator : ReceivePersistentActor
             default:
                 var sender = Sender;
                 var invalid = RequestValidation.Validate(hosts.Find(m.Host)?.State, m, out _) is not null;
-                WithNamespace(m.Host, m.Clients, m.Nvmeof, invalid, outcome => Decide(outcome is null ? m : m with { Clients = outcome.Clients }, fingerprint, sender, outcome), refusal =>
+                WithNamespace(m.Host, m.Clients, m.Nvmeof, invalid, outcome => Decide(m, fingerprint, sender, outcome), refusal =>
                 {
                     if (RetryAnswer.Decide(m, fingerprint, book, flights) is RetryOutcome.New)
                     {
@@ -372,7 +372,11 @@ public sealed class PlacementCoordinator : ReceivePersistentActor
         });
     }
 
-    /// <summary>Decides on the node's figures; a decision that lacks room only for bytes in flight waits for their answers.</summary>
+    /// <summary>
+    /// Decides on the node's figures; a decision that lacks room only for bytes in flight waits for their answers.
+    /// <paramref name="m"/> is the request as sent (a retry of it is recognised by that); <paramref name="ns"/> the
+    /// clients it is decided for, with its namespace's device.
+    /// </summary>
     private void Decide(PlaceBuffer m, string fingerprint, IActorRef sender, NamespaceClient.Outcome? ns)
     {
         if (RetryAnswer.Decide(m, fingerprint, book, flights) is not RetryOutcome.New)
@@ -381,7 +385,7 @@ public sealed class PlacementCoordinator : ReceivePersistentActor
             return;
         }
         var host = hosts.Find(m.Host)?.State;
-        switch (PlacementAdmission.Admit(host, m, random, journaledFor: host is null && book.Knows(m.Host)))
+        switch (PlacementAdmission.Admit(host, ns is null ? m : m with { Clients = ns.Clients }, random, journaledFor: host is null && book.Knows(m.Host)))
         {
             case Admission.Refused refused:
                 sender.Tell(refused.Rejection.Explanation is { } why ? refused.Rejection with { Explanation = Marked(why, ns) } : refused.Rejection);
