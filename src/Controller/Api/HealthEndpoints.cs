@@ -47,14 +47,13 @@ public static class HealthEndpoints
             // The database's endpoint is for operators (scope admin), not for whoever can reach a load balancer's probe.
             problems.Add(ApiSecurity.MaySeeInternals(http) ? $"the journal is not reachable: {journalError}" : "the journal is not reachable (details with a token of scope admin)");
         }
-        problems.AddRange(hostProblems);
         if (stats is { AwaitedHosts: [_, ..] awaited, RecoveredAt: { } recovered } && DateTime.UtcNow - recovered < options.RegistrationGrace)
         {
             // Until the hosts the journal knows are back, the host list is short and a placement on them is 503.
             hostProblems = [.. hostProblems, $"waiting for hosts: {stats.KnownHosts - awaited.Count} of {stats.KnownHosts} registered (not yet: {string.Join(", ", awaited.Take(10))}{(awaited.Count > 10 ? $" and {awaited.Count - 10} more" : string.Empty)}); "
                 + $"ready anyway {options.RegistrationGrace.TotalSeconds:0} s after the coordinator started"];
-            problems.Add(hostProblems[^1]);
         }
+        problems.AddRange(hostProblems);
         var readiness = new Readiness(problems.Count == 0, refused is null, journalError is null, hostProblems.Count == 0, problems);
         return TypedResults.Json(readiness, statusCode: problems.Count == 0 ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
     }
