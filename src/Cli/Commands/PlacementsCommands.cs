@@ -247,10 +247,10 @@ internal static class PlacementsCommands
         {
             text.Append($"warning: {warning}\n");
         }
-        var table = new Table("RANK", "PROVIDER", "ELIGIBLE", "LEVEL", "DISTANCE", "BOTTLENECK", "AVAILABLE", "LARGEST FREE", "REASON");
+        var table = new Table("RANK", "PROVIDER", "NAME", "ELIGIBLE", "LEVEL", "DISTANCE", "BOTTLENECK", "AVAILABLE", "LARGEST FREE", "REASON");
         foreach (var c in e.Candidates)
         {
-            table.Add(c.Eligible && c.Rank > 0 ? c.Rank.ToString(CultureInfo.InvariantCulture) : "-", c.Provider, c.Eligible ? "yes" : "no", c.Level,
+            table.Add(c.Eligible && c.Rank > 0 ? c.Rank.ToString(CultureInfo.InvariantCulture) : "-", c.Provider, c.ProviderName ?? "-", c.Eligible ? "yes" : "no", c.Level,
                 c.DistanceSum.ToString(CultureInfo.InvariantCulture), c.Bottleneck?.Text ?? "-",
                 TreeWriter.Bytes(c.AvailableBytes), TreeWriter.Bytes(c.LargestFreeExtentBytes), c.Reason);
         }

@@ -110,7 +110,7 @@ public static class PlacementDecider
         var p = rules.RequireIndex(provider);
         var bdf = provider.ToString();
         var verdicts = clients.Select(c => rules.Explain(p, c)).ToList();
-        var clientVerdicts = verdicts.Select(v => new ClientVerdict(v.Client.ToString(), v.MapType.ToWire(), v.Distance, v.Level.ToString(), v.Reason)).ToList();
+        var clientVerdicts = verdicts.Select(v => new ClientVerdict(v.Client.ToString(), v.MapType.ToWire(), v.Distance, v.Level.ToString(), v.Reason, Name: host.Topology.Get(v.Client).OsName)).ToList();
         var distanceSum = verdicts.Sum(v => v.Distance);
         var worstLevel = verdicts.Count == 0 ? P2pLevel.X : verdicts.Max(v => v.Level);
         var narrowest = clients.Select(c => rules.BottleneckLink(p, c)).OfType<LinkInfo>().MinBy(l => l.Bandwidth);
@@ -176,7 +176,8 @@ public static class PlacementDecider
             $"{(throughHostBridge ? "through the host bridge" : "all clients BUS_ADDR")}, distance {distanceSum}, level {worstLevel}, bottleneck {bottleneck:0.#} GT/s×lanes, largest free {pool!.LargestFreeExtentBytes} bytes");
         var explanation = new CandidateExplanation(bdf, rejection is null, 0, distanceSum, worstLevel.ToString(), bottleneck,
             pool?.AvailableBytes ?? 0, pool?.LargestFreeExtentBytes ?? 0, clientVerdicts, reason,
-            narrowest is { Speed: { } speed, Width: { } width } ? new BottleneckLink(speed, width, Math.Round(LinkRates.GigabytesPerSecond(speed, width), 2), LinkRates.Describe(speed, width)) : null);
+            narrowest is { Speed: { } speed, Width: { } width } ? new BottleneckLink(speed, width, Math.Round(LinkRates.GigabytesPerSecond(speed, width), 2), LinkRates.Describe(speed, width)) : null,
+            function.OsName);
         var reserved = pool is null || pool.Reported.CapacityBytes == 0 ? 1 : 1.0 - ((double)pool.AvailableBytes / pool.Reported.CapacityBytes);
         var key = new Key(throughHostBridge ? 1 : 0, distanceSum, -bottleneck, pool?.LargestFreeExtentBytes ?? 0, reserved, provider);
         return (explanation, key, passing);

@@ -45,7 +45,8 @@ public sealed record TopologyImpact(IReadOnlyList<Topology.TopologyChangeDocumen
 
 /// <summary>
 /// Why one provider won, lost or was rejected, with its verdict for every client. <see cref="BottleneckGts"/> is the
-/// narrowest link's GT/s × lanes (a ranking figure); <see cref="Bottleneck"/> is that link as rate, width and GB/s.
+/// narrowest link's GT/s × lanes (a ranking figure); <see cref="Bottleneck"/> is that link as rate, width and GB/s;
+/// <see cref="ProviderName"/> the OS's name for the provider (<c>nvme0</c>), when it has one.
 /// </summary>
 public sealed record CandidateExplanation(
     string Provider,
@@ -58,13 +59,17 @@ public sealed record CandidateExplanation(
     long LargestFreeExtentBytes,
     IReadOnlyList<ClientVerdict> Clients,
     string Reason,
-    BottleneckLink? Bottleneck = null);
+    BottleneckLink? Bottleneck = null,
+    string? ProviderName = null);
 
 /// <summary>The narrowest PCIe link between a provider and its clients: <c>16 GT/s x4 ≈ 7.9 GB/s</c> (data rate after line encoding).</summary>
 public sealed record BottleneckLink(double SpeedGts, int Width, double GigabytesPerSecond, string Text);
 
-/// <summary>One client's verdict; <see cref="Role"/>: <c>namespace device</c> for the function backing the NVMe-oF namespace, else null.</summary>
-public sealed record ClientVerdict(string Client, string MapType, int Distance, string Level, string Reason, string? Role = null);
+/// <summary>
+/// One client's verdict; <see cref="Role"/>: <c>namespace device</c> for the function backing the NVMe-oF namespace, else null;
+/// <see cref="Name"/>: the OS's name for the client (<c>eth0</c>, <c>mlx5_0</c>), when it has one.
+/// </summary>
+public sealed record ClientVerdict(string Client, string MapType, int Distance, string Level, string Reason, string? Role = null, string? Name = null);
 
 /// <summary>
 /// The whole decision: the chosen provider (if any) and every provider of the host with its reason;

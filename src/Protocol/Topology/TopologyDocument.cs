@@ -41,7 +41,13 @@ public sealed record FunctionDocument
     public string? SubsystemDevice { get; init; }
     public string? Revision { get; init; }
     public string? Label { get; init; }
+
+    /// <summary>The OS's names for the device (<c>nvme0</c>, <c>eth0</c>, <c>mlx5_0</c>).</summary>
+    public List<string>? OsNames { get; init; }
     public int? NumaNode { get; init; }
+
+    /// <summary>The CPUs local to the device, as <c>local_cpulist</c> reads (<c>0-15,32-47</c>).</summary>
+    public string? LocalCpus { get; init; }
     public bool? AcsRedirect { get; init; }
     public LinkDocument? Link { get; init; }
     public P2pMemDocument? P2pmem { get; init; }

@@ -57,12 +57,31 @@ public sealed record PciFunction
     public PciAddress? PhysFn { get; init; }
 
     public string? Label { get; init; }
+
+    /// <summary>
+    /// The names the OS gave the device, as an operator types them: <c>nvme0</c> (<c>nvme/</c>), <c>eth0</c> (<c>net/</c>,
+    /// also under a virtio device), <c>mlx5_0</c> (<c>infiniband/</c>); empty when it has none (a bridge, an unbound device).
+    /// </summary>
+    public IReadOnlyList<string> OsNames
+    {
+        get => osNames is null ? [] : osNames.Split(' ');
+        // Kept as one string so that the record's equality compares names, not list references; no device name holds a blank.
+        init => osNames = value.Count == 0 ? null : string.Join(' ', value);
+    }
+
+    private readonly string? osNames;
+
+    /// <summary>The CPUs local to the device (<c>local_cpulist</c>, e.g. <c>0-15,32-47</c>); null when the platform does not say.</summary>
+    public string? LocalCpus { get; init; }
     public P2pMem? P2pMem { get; init; }
 
     /// <summary>True when this function forwards to a secondary bus (class 0x0604 or a bridge kind).</summary>
     public bool IsBridge => Kind.IsBridge();
 
     public bool HasPublishedP2pMem => P2pMem is { Published: true, Size: > 0 };
+
+    /// <summary>The OS names for a table cell (<c>nvme0</c>, <c>eth0,eth1</c>), or null.</summary>
+    public string? OsName => osNames?.Replace(' ', ',');
 }
 
 /// <summary>Current and maximum link of a PCIe function; speeds in GT/s, widths in lanes; null when unknown.</summary>

@@ -17,6 +17,9 @@ public static class LevelMatrixBuilder
         var index = chosen.Select(rules.RequireIndex).ToArray();
         var levels = index.Select(a => (IReadOnlyList<string>)index.Select(b => rules.Level(a, b).ToString()).ToList()).ToList();
         var maps = index.Select(a => (IReadOnlyList<string>)index.Select(b => rules.Verdict(a, b).MapType.ToWire()).ToList()).ToList();
-        return new LevelMatrix(chosen.Select(a => a.ToString()).ToList(), levels, maps);
+        var details = chosen.Select(topology.Get)
+            .Select(f => new MatrixDevice(f.Address.ToString(), f.OsNames, f.Label, f.NumaNode, f.LocalCpus, f.HasPublishedP2pMem))
+            .ToList();
+        return new LevelMatrix(chosen.Select(a => a.ToString()).ToList(), levels, maps, details);
     }
 }

@@ -1,12 +1,26 @@
 namespace Orchestrator.Topology.Sysfs;
 
 /// <summary>
-/// Human labels from the class code, since sysfs carries no names (lspci takes them from pci.ids, which a
-/// host may lack). Only the classes that matter on a storage host get a specific name.
+/// Human labels from the class code, since sysfs carries no names: the fallback when the host has no pci.ids
+/// (<see cref="PciIds"/>), and the class part of a label even with one. Only the classes that matter on a storage
+/// host get a specific name.
 /// </summary>
 public static class PciClassNames
 {
-    public static string Describe(int classCode) => (classCode >> 8) switch
+    public static string Describe(int classCode) => Specific(classCode) ?? (classCode >> 16) switch
+    {
+        0x01 => "Mass storage controller",
+        0x02 => "Network controller",
+        0x03 => "Display controller",
+        0x06 => "Bridge",
+        0x0B => "Processor",
+        0x0C => "Serial bus controller",
+        0x12 => "Processing accelerator",
+        _ => $"Class {classCode:x6}",
+    };
+
+    /// <summary>The name of a subclass this table knows by itself, or null (then only the base class or the code is known).</summary>
+    public static string? Specific(int classCode) => (classCode >> 8) switch
     {
         0x0108 when (classCode & 0xFF) == 0x02 => "NVMe controller",
         0x0108 => "Non-volatile memory controller",
@@ -27,16 +41,6 @@ public static class PciClassNames
         0x0C03 => "USB controller",
         0x0C05 => "SMBus",
         0x1200 => "Processing accelerator",
-        _ => (classCode >> 16) switch
-        {
-            0x01 => "Mass storage controller",
-            0x02 => "Network controller",
-            0x03 => "Display controller",
-            0x06 => "Bridge",
-            0x0B => "Processor",
-            0x0C => "Serial bus controller",
-            0x12 => "Processing accelerator",
-            _ => $"Class {classCode:x6}",
-        },
+        _ => null,
     };
 }

@@ -42,10 +42,11 @@ public sealed partial class SysfsReader
         var entries = Directory.GetFileSystemEntries(devicesDir);
         Array.Sort(entries, StringComparer.Ordinal);
         var results = new (PciFunction? Function, List<TopologyDiagnostic> Diagnostics)[entries.Length];
+        var names = PciIds.Find(root);
         Parallel.For(0, entries.Length, i =>
         {
             var diagnostics = new List<TopologyDiagnostic>();
-            results[i] = (ReadFunction(entries[i], diagnostics), diagnostics);
+            results[i] = (ReadFunction(entries[i], names, diagnostics), diagnostics);
         });
 
         var diagnostics = new List<TopologyDiagnostic>();
@@ -105,7 +106,7 @@ public sealed partial class SysfsReader
 
     private string? ReadHostname() => SysfsFiles.ReadText(Path.Combine(root, "proc", "sys", "kernel", "hostname"));
 
-    private PciFunction? ReadFunction(string entry, List<TopologyDiagnostic> diagnostics)
+    private PciFunction? ReadFunction(string entry, PciIds? names, List<TopologyDiagnostic> diagnostics)
     {
         var name = Path.GetFileName(entry);
         if (!PciAddress.TryParse(name, out var address, out var addressError))
@@ -148,6 +149,8 @@ public sealed partial class SysfsReader
             diagnostics.Add(new(Path.Combine(dir, "config"), $"PCIe device/port type {t:x} is not one we map; kind inferred"));
         }
 
+        var device = reader.Hex("device", 0xFFFF);
+        var driver = reader.LinkName("driver");
         return new PciFunction
         {
             Address = address,
@@ -155,7 +158,7 @@ public sealed partial class SysfsReader
             Kind = kind,
             KindSource = kindSource,
             Vendor = vendor,
-            Device = reader.Hex("device", 0xFFFF),
+            Device = device,
             ClassCode = classCode,
             // The kernel read these from the same config registers at enumeration (a test holds the captures to it);
             // the attribute files are the fallback when config space is not readable.
@@ -167,10 +170,12 @@ public sealed partial class SysfsReader
             AcsRedirect = config.AcsRedirect,
             // Linux shows link attributes for PCIe functions only.
             Link = config.HeaderReadable && config.PcieType is null ? null : reader.Link(),
-            Driver = reader.LinkName("driver"),
+            Driver = driver,
             IommuGroup = reader.LinkName("iommu_group"),
             PhysFn = reader.PhysFn(),
-            Label = classCode is { } c ? PciClassNames.Describe(c) : null,
+            Label = names?.Label(vendor, device, classCode) ?? (classCode is { } c ? PciClassNames.Describe(c) : null),
+            OsNames = reader.OsNames(driver),
+            LocalCpus = reader.CpuList("local_cpulist"),
             P2pMem = reader.P2pMem(),
         };
     }
@@ -248,6 +253,11 @@ public sealed partial class SysfsReader
     [GeneratedRegex("^pci[0-9a-fA-F]{4}:[0-9a-fA-F]{2}$")]
     private static partial Regex HostBridgeSegment();
 
+    [GeneratedRegex("^[0-9]+(-[0-9]+)?(,[0-9]+(-[0-9]+)?)*$")]
+    private static partial Regex CpuListPattern();
+
+    private static readonly string[] OsNameDirectories = ["nvme", "net", "infiniband"];
+
     /// <summary>Reads one function's attributes, turning every problem into a diagnostic.</summary>
     private sealed class AttributeReader(string dir, List<TopologyDiagnostic> diagnostics)
     {
@@ -290,6 +300,66 @@ public sealed partial class SysfsReader
                 return -1;
             }
             return node;
+        }
+
+        /// <summary>
+        /// The class devices the drivers registered under the function: nvme, net and infiniband, and net under the
+        /// virtio device a virtio-pci function carries. Only what a driver bound shows up; an unbound device has none.
+        /// </summary>
+        public IReadOnlyList<string> OsNames(string? driver)
+        {
+            var names = new List<string>();
+            foreach (var sub in OsNameDirectories)
+            {
+                Children(Path.Combine(dir, sub), names);
+            }
+            if (driver == "virtio-pci")
+            {
+                foreach (var virtio in Entries(dir, "virtio*"))
+                {
+                    Children(Path.Combine(virtio, "net"), names);
+                }
+            }
+            return names.Count == 0 ? [] : names;
+        }
+
+        private static void Children(string path, List<string> names)
+        {
+            if (Directory.Exists(path))
+            {
+                names.AddRange(Entries(path, "*").Select(Path.GetFileName).OfType<string>());
+            }
+        }
+
+        /// <summary>Sorted; empty when the directory went away meanwhile (a device unplugged while it is read).</summary>
+        private static string[] Entries(string path, string pattern)
+        {
+            try
+            {
+                var entries = Directory.GetFileSystemEntries(path, pattern);
+                Array.Sort(entries, StringComparer.Ordinal);
+                return entries;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                return [];
+            }
+        }
+
+        /// <summary>A cpulist (<c>0-15,32-47</c>) as the kernel prints it; null when absent, a diagnostic when it is not one.</summary>
+        public string? CpuList(string attribute)
+        {
+            var text = Text(attribute);
+            if (text is null)
+            {
+                return null;
+            }
+            if (!CpuListPattern().IsMatch(text))
+            {
+                diagnostics.Add(new(Path.Combine(dir, attribute), $"'{Printable(text)}' is not a CPU list (e.g. 0-15,32-47); CPU affinity unknown"));
+                return null;
+            }
+            return text;
         }
 
         public LinkInfo? Link()

@@ -63,6 +63,16 @@ public static class SysfsTreeWriter
         Text(dir, "subsystem_device", $"0x{f.SubsystemDevice ?? 0:x4}\n");
         Text(dir, "revision", $"0x{f.Revision ?? 0:x2}\n");
         Text(dir, "numa_node", f.NumaNode.ToString(inv) + "\n");
+        if (f.LocalCpus is { } cpus)
+        {
+            Text(dir, "local_cpulist", cpus + "\n");
+        }
+        foreach (var name in f.OsNames)
+        {
+            // The class directory the kernel would register the name under: nvme, infiniband (RDMA devices) or net.
+            var classDir = name.StartsWith("nvme", StringComparison.Ordinal) ? "nvme" : name.Contains('_', StringComparison.Ordinal) ? "infiniband" : "net";
+            Directory.CreateDirectory(Path.Combine(dir, classDir, name));
+        }
         var link = f.Link;
         Text(dir, "current_link_speed", Speed(link?.Speed));
         Text(dir, "current_link_width", (link?.Width ?? 0).ToString(inv) + "\n");

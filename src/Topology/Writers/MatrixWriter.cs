@@ -1,37 +1,71 @@
+using System.Globalization;
 using System.Text;
 using Orchestrator.Protocol.Api;
 
 namespace Orchestrator.Topology.Writers;
 
-/// <summary>The level matrix as a table in the spirit of <c>nvidia-smi topo -m</c>, with a legend.</summary>
+/// <summary>
+/// The level matrix as <c>nvidia-smi topo -m</c> prints its own: the grid, then each device's CPU and NUMA affinity,
+/// a device legend (OS names, p2pmem, label) and the levels' legend.
+/// </summary>
 public static class MatrixWriter
 {
     public static string Write(LevelMatrix matrix)
     {
         var devices = matrix.Devices;
-        var sb = new StringBuilder();
-        var width = Math.Max(5, devices.Count == 0 ? 5 : devices.Max(a => a.Length) - 5);
-        sb.Append(new string(' ', 13));
-        foreach (var a in devices)
-        {
-            sb.Append(Short(a).PadLeft(width + 1));
-        }
-        sb.AppendLine();
+        // Without the PCI domain ("0000:") the grid stays narrow; kept when the host has more than one domain.
+        var shorten = devices.All(a => a.StartsWith("0000:", StringComparison.Ordinal));
+        string Short(string address) => shorten ? address[5..] : address;
+        var details = matrix.Details?.ToDictionary(d => d.Address, StringComparer.Ordinal);
+        var rows = new List<string[]>();
+        var header = new[] { string.Empty }.Concat(devices.Select(Short));
+        rows.Add((details is null ? header : header.Append("CPU Affinity").Append("NUMA Affinity")).ToArray());
         for (var i = 0; i < devices.Count; i++)
         {
-            sb.Append(devices[i].PadRight(13));
+            var cells = new List<string> { Short(devices[i]) };
             for (var j = 0; j < devices.Count; j++)
             {
-                var cell = matrix.Levels[i][j] + (matrix.MapTypes[i][j] == "NOT_SUPPORTED" ? "!" : string.Empty);
-                sb.Append(cell.PadLeft(width + 1));
+                cells.Add(matrix.Levels[i][j] + (matrix.MapTypes[i][j] == "NOT_SUPPORTED" ? "!" : string.Empty));
             }
-            sb.AppendLine();
+            if (details is not null && details.TryGetValue(devices[i], out var d))
+            {
+                cells.Add(d.LocalCpus ?? "N/A");
+                cells.Add(d.NumaNode >= 0 ? d.NumaNode.ToString(CultureInfo.InvariantCulture) : "N/A");
+            }
+            rows.Add([.. cells]);
         }
-        sb.AppendLine("Legend: X same function, PIX one bridge or switch, PXB several, PHB via one host bridge,");
-        sb.AppendLine("        NODE across host bridges in a NUMA node, SYS across NUMA nodes; ! = kernel says NOT_SUPPORTED");
+        var sb = new StringBuilder();
+        var widths = Enumerable.Range(0, rows[0].Length).Select(c => rows.Max(r => c < r.Length ? r[c].Length : 0)).ToArray();
+        foreach (var row in rows)
+        {
+            sb.Append(string.Join("  ", row.Select((cell, c) => cell.PadRight(widths[c]))).TrimEnd()).Append('\n');
+        }
+        if (details is { Count: > 0 })
+        {
+            sb.Append("\nDevices:\n\n");
+            var names = devices.Select(a => details.TryGetValue(a, out var d) ? string.Join(',', d.OsNames) : string.Empty).ToList();
+            var nameWidth = Math.Max(1, names.Max(n => n.Length));
+            for (var i = 0; i < devices.Count; i++)
+            {
+                var d = details.GetValueOrDefault(devices[i]);
+                var name = names[i].Length == 0 ? "-" : names[i];
+                sb.Append($"  {Short(devices[i])}  {name.PadRight(nameWidth)}  {(d?.Provider == true ? "p2pmem" : "      ")}  {d?.Label}".TrimEnd()).Append('\n');
+            }
+        }
+        sb.Append("""
+
+            Legend:
+
+              X    = Self
+              SYS  = Connection traversing PCIe as well as the SMP interconnect between NUMA nodes
+              NODE = Connection traversing PCIe as well as the interconnect between PCIe host bridges within a NUMA node
+              PHB  = Connection traversing PCIe as well as a PCIe host bridge (the CPU's root complex)
+              PXB  = Connection traversing multiple PCIe bridges (without traversing the PCIe host bridge)
+              PIX  = Connection traversing at most a single PCIe bridge
+              !    = The kernel refuses peer-to-peer DMA between the pair (map type NOT_SUPPORTED)
+              p2pmem = The device offers published p2pmem (a provider)
+
+            """);
         return sb.ToString();
     }
-
-    // The column header drops the PCI domain ("0000:") to keep the table narrow.
-    private static string Short(string address) => address.Length > 5 ? address[5..] : address;
 }

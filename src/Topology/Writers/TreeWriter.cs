@@ -44,6 +44,10 @@ public static class TreeWriter
     {
         var sb = new StringBuilder();
         sb.Append(CultureInfo.InvariantCulture, $"{f.Address} {Protocol.Topology.DeviceKindNames.ToWire(f.Kind)}");
+        if (f.OsName is { } os)
+        {
+            sb.Append(' ').Append(os);
+        }
         if (f.Label is { Length: > 0 } label)
         {
             sb.Append("  ").Append(label);
