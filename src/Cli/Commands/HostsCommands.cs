@@ -13,25 +13,31 @@ internal static class HostsCommands
     {
         var remote = new RemoteOptions();
         // Recursive: "hosts --server URL show NAME" and "hosts show NAME --server URL" mean the same.
-        var json = new Option<bool>("--json") { Description = "Print the controller's JSON", Recursive = true };
+        var format = new OutputOption();
         var hosts = new Command("hosts", "Hosts registered with the controller: status, CPU, drains and p2pmem pools");
         remote.AddTo(hosts, recursive: true);
-        hosts.Options.Add(json);
+        format.AddTo(hosts, recursive: true);
         hosts.SetAction(parsed => P2pctl.Guard(output, () =>
         {
+            var how = format.Get(parsed);
             using var client = remote.Connect(parsed);
             var reply = client.Get("api/v1/hosts");
-            if (parsed.GetValue(json))
+            if (output.Structured(how, reply.Body))
             {
-                output.Output.WriteLine(ServerJson.Pretty(reply.Body));
                 return P2pctl.Answered;
             }
             var list = reply.As<List<HostView>>();
-            var table = new Table("HOST", "STATUS", "CPU", "DRAINED", "POOLS", "AVAILABLE", "CAPACITY");
+            var wide = how == OutputFormat.Wide;
+            string[] columns = ["HOST", "STATUS", "CPU", "DRAINED", "POOLS", "AVAILABLE", "CAPACITY"];
+            var table = new Table(wide ? [.. columns, "LARGEST FREE", "ALLOCATIONS", "UNKNOWN BUFFERS", "MEMBER"] : columns);
             foreach (var h in list.OrderBy(h => h.Host, StringComparer.Ordinal))
             {
-                table.Add(h.Host, Status(h.Status), Cpu(h), Drained(h), h.Pools.Count.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                    TreeWriter.Bytes(h.Pools.Sum(p => p.AvailableBytes)), TreeWriter.Bytes(h.Pools.Sum(p => p.CapacityBytes)));
+                string[] cells = [h.Host, Status(h.Status), Cpu(h), Drained(h), Count(h.Pools.Count),
+                    TreeWriter.Bytes(h.Pools.Sum(p => p.AvailableBytes)), TreeWriter.Bytes(h.Pools.Sum(p => p.CapacityBytes))];
+                table.Add(wide
+                    ? [.. cells, TreeWriter.Bytes(h.Pools.Select(p => p.LargestFreeExtentBytes).DefaultIfEmpty(0).Max()), Count(h.Pools.Sum(p => p.AllocationCount)),
+                        Count(h.UnknownBuffers), h.Member is { Length: > 0 } member ? member : "-"]
+                    : cells);
             }
             output.Output.Write(table.Write());
             if (list.Count == 0)
@@ -40,14 +46,14 @@ internal static class HostsCommands
             }
             return P2pctl.Answered;
         }));
-        hosts.Subcommands.Add(Show(output, remote, json));
-        hosts.Subcommands.Add(Drain(output, remote, json, drained: true));
-        hosts.Subcommands.Add(Drain(output, remote, json, drained: false));
+        hosts.Subcommands.Add(Show(output, remote, format));
+        hosts.Subcommands.Add(Drain(output, remote, format, drained: true));
+        hosts.Subcommands.Add(Drain(output, remote, format, drained: false));
         return hosts;
     }
 
     /// <summary><c>hosts drain|undrain NAME [--provider P]</c>: stop (or allow again) new placements on a host or one provider; live ones stay.</summary>
-    private static Command Drain(CliOutput output, RemoteOptions remote, Option<bool> json, bool drained)
+    private static Command Drain(CliOutput output, RemoteOptions remote, OutputOption format, bool drained)
     {
         var name = new Argument<string>("NAME") { Description = "The host" };
         var provider = new Option<string?>("--provider") { Description = "Only this p2pmem provider (default: the whole host)" };
@@ -61,10 +67,10 @@ internal static class HostsCommands
         {
             using var client = remote.Connect(parsed);
             var host = parsed.GetValue(name)!;
+            var how = format.Get(parsed);
             var reply = client.Post($"api/v1/hosts/{ControllerClient.Segment(host)}/{verb}", new Protocol.Api.DrainRequestBody(parsed.GetValue(provider)));
-            if (parsed.GetValue(json))
+            if (output.Structured(how, reply.Body))
             {
-                output.Output.WriteLine(ServerJson.Pretty(reply.Body));
                 return P2pctl.Answered;
             }
             var set = reply.As<DrainSet>();
@@ -74,7 +80,7 @@ internal static class HostsCommands
         return command;
     }
 
-    private static Command Show(CliOutput output, RemoteOptions remote, Option<bool> json)
+    private static Command Show(CliOutput output, RemoteOptions remote, OutputOption format)
     {
         var name = new Argument<string>("NAME") { Description = "The host" };
         var command = new Command("show", "One host with each of its p2pmem pools");
@@ -82,10 +88,10 @@ internal static class HostsCommands
         command.SetAction(parsed => P2pctl.Guard(output, () =>
         {
             using var client = remote.Connect(parsed);
+            var how = format.Get(parsed);
             var reply = client.Get($"api/v1/hosts/{ControllerClient.Segment(parsed.GetValue(name)!)}");
-            if (parsed.GetValue(json))
+            if (output.Structured(how, reply.Body))
             {
-                output.Output.WriteLine(ServerJson.Pretty(reply.Body));
                 return P2pctl.Answered;
             }
             var h = reply.As<HostView>();
@@ -99,12 +105,18 @@ internal static class HostsCommands
                 output.Output.WriteLine("pools    (none)");
                 return P2pctl.Answered;
             }
-            var table = new Table("PROVIDER", "CAPACITY", "AVAILABLE", "LARGEST FREE", "ALLOCATIONS", "DRAINED");
+            var wide = how == OutputFormat.Wide;
+            string[] columns = ["PROVIDER", "CAPACITY", "AVAILABLE", "LARGEST FREE", "ALLOCATIONS", "DRAINED"];
+            var table = new Table(wide ? [.. columns, "KERNEL SIZE", "KERNEL AVAILABLE", "FRAGMENTATION", "PUBLISHED", "STATE"] : columns);
             foreach (var p in h.Pools.OrderBy(p => p.Provider, StringComparer.Ordinal))
             {
-                table.Add(p.Provider, TreeWriter.Bytes(p.CapacityBytes), TreeWriter.Bytes(p.AvailableBytes), TreeWriter.Bytes(p.LargestFreeExtentBytes),
-                    p.AllocationCount.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                    h.Drained || h.DrainedProviders.Contains(p.Provider) ? "yes" : "no");
+                string[] cells = [p.Provider, TreeWriter.Bytes(p.CapacityBytes), TreeWriter.Bytes(p.AvailableBytes), TreeWriter.Bytes(p.LargestFreeExtentBytes),
+                    Count(p.AllocationCount), h.Drained || h.DrainedProviders.Contains(p.Provider) ? "yes" : "no"];
+                table.Add(wide
+                    ? [.. cells, TreeWriter.Bytes(p.KernelSizeBytes), TreeWriter.Bytes(p.KernelAvailableBytes),
+                        p.Fragmentation.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture), p.Published ? "yes" : "no",
+                        p.Unavailable is { } why ? "unavailable: " + why : p.Overcommitted ? "overcommitted" : "ok"]
+                    : cells);
             }
             output.Output.WriteLine();
             output.Output.Write(table.Write());
@@ -112,6 +124,8 @@ internal static class HostsCommands
         }));
         return command;
     }
+
+    private static string Count(long n) => n.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     private static string Status(HostStatus status) => status.ToString().ToLowerInvariant();
 

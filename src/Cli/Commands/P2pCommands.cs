@@ -28,12 +28,12 @@ internal static class P2pCommands
         var source = new SourceOptions();
         var provider = new Option<string>("--provider") { Description = "The p2pmem provider", Required = true };
         var clients = ClientOption();
-        var json = new Option<bool>("--json") { Description = "Print JSON" };
+        var format = new OutputOption();
         var command = new Command("check", "Map type, distance and reason for a provider and its clients (pci_p2pdma_distance_many)");
         source.AddTo(command);
         command.Options.Add(provider);
         command.Options.Add(clients);
-        command.Options.Add(json);
+        format.AddTo(command);
         command.SetAction(parsed => P2pctl.Guard(output, () =>
         {
             var topology = source.Load(parsed);
@@ -48,9 +48,8 @@ internal static class P2pCommands
                 distance >= 0,
                 distance,
                 explanations.Select(e => new CheckClientJson(e.Client.ToString(), e.MapType.ToWire(), e.Distance, e.Level.ToString(), e.Reason, e.AcsHint)).ToList());
-            if (parsed.GetValue(json))
+            if (output.Structured(format.Get(parsed), result))
             {
-                output.Json(result);
                 return P2pctl.Answered;
             }
             var pool = topology.Get(p).P2pMem;
@@ -73,13 +72,13 @@ internal static class P2pCommands
         var policy = new Option<string>("--policy") { Description = "kernel (pci_p2pmem_find_many) or rfc2017", DefaultValueFactory = _ => "kernel" };
         policy.AcceptOnlyFromAmong("kernel", "rfc2017");
         var seed = new Option<int?>("--seed") { Description = "Seed for the kernel's random tie-break (reproducible answers)" };
-        var json = new Option<bool>("--json") { Description = "Print JSON" };
+        var format = new OutputOption();
         var command = new Command("find", "The provider the kernel would choose for these clients, with every candidate");
         source.AddTo(command);
         command.Options.Add(clients);
         command.Options.Add(policy);
         command.Options.Add(seed);
-        command.Options.Add(json);
+        format.AddTo(command);
         command.SetAction(parsed => P2pctl.Guard(output, () =>
         {
             var topology = source.Load(parsed);
@@ -94,9 +93,8 @@ internal static class P2pCommands
                 found.Distance,
                 found.Ties.Select(t => t.ToString()).ToList(),
                 found.Candidates.Select(c => new FindCandidateJson(c.Provider.ToString(), c.Distance, c.Compatible, c.Reason)).ToList());
-            if (parsed.GetValue(json))
+            if (output.Structured(format.Get(parsed), result))
             {
-                output.Json(result);
                 return P2pctl.Answered;
             }
             output.Output.WriteLine(result.Provider is null

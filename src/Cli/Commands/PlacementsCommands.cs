@@ -27,12 +27,10 @@ internal static class PlacementsCommands
         return placements;
     }
 
-    private static Option<bool> JsonOption() => new("--json") { Description = "Print the controller's JSON" };
-
     private static Command List(CliOutput output)
     {
         var remote = new RemoteOptions();
-        var json = JsonOption();
+        var format = new OutputOption();
         var host = new Option<string?>("--host") { Description = "Only placements on this host" };
         var state = new Option<string?>("--state") { Description = "Only placements in this state (pending, committed, releasing, released, failed, lost)" };
         var nvmet = new Option<string?>("--nvmet") { Description = "Only placements whose namespace reads so (applied, pending-disable, missing, drift, error)" };
@@ -47,7 +45,7 @@ internal static class PlacementsCommands
         command.Options.Add(affected);
         command.Options.Add(limit);
         command.Options.Add(offset);
-        command.Options.Add(json);
+        format.AddTo(command);
         command.SetAction(parsed => P2pctl.Guard(output, () =>
         {
             using var client = remote.Connect(parsed);
@@ -58,18 +56,24 @@ internal static class PlacementsCommands
                 ("affected", parsed.GetValue(affected) ? "true" : null),
                 ("offset", parsed.GetValue(offset)?.ToString(CultureInfo.InvariantCulture)),
                 ("limit", parsed.GetValue(limit)?.ToString(CultureInfo.InvariantCulture)));
+            var how = format.Get(parsed);
             var reply = client.Get("api/v1/placements" + query);
-            if (parsed.GetValue(json))
+            if (output.Structured(how, reply.Body))
             {
-                output.Output.WriteLine(ServerJson.Pretty(reply.Body));
                 return P2pctl.Answered;
             }
             var page = reply.As<PlacementPage>();
-            var table = new Table("ID", "HOST", "PROVIDER", "STATE", "NVMET", "SIZE", "CLIENTS");
+            var wide = how == OutputFormat.Wide;
+            string[] columns = ["ID", "HOST", "PROVIDER", "STATE", "NVMET", "SIZE", "CLIENTS"];
+            var table = new Table(wide ? [.. columns, "OFFSET", "LENGTH", "MODE", "NVMEOF", "NAMESPACE DEVICE", "REASON"] : columns);
             foreach (var p in page.Items)
             {
                 var seen = p.Nvmet is { } n ? NvmetStates.Name(n.State) : p.Nvmeof is not { Apply: true } ? "-" : "?";
-                table.Add(p.PlacementId, p.Host, p.Provider, State(p.State) + (p.Affected is null ? string.Empty : " (affected)"), seen, TreeWriter.Bytes(p.SizeBytes), string.Join(',', p.Clients));
+                string[] cells = [p.PlacementId, p.Host, p.Provider, State(p.State) + (p.Affected is null ? string.Empty : " (affected)"), seen, TreeWriter.Bytes(p.SizeBytes), string.Join(',', p.Clients)];
+                table.Add(wide
+                    ? [.. cells, p.Offset?.ToString(CultureInfo.InvariantCulture) ?? "-", p.Length?.ToString(CultureInfo.InvariantCulture) ?? "-", p.Mode,
+                        p.Nvmeof is { } t ? $"{t.SubsystemNqn}/{t.NamespaceId.ToString(CultureInfo.InvariantCulture)}" : "-", p.NamespaceDevice ?? "-", p.Reason ?? "-"]
+                    : cells);
             }
             output.Output.Write(table.Write());
             if (page.Items.Count == 0)
@@ -99,17 +103,18 @@ internal static class PlacementsCommands
     private static Command ById(CliOutput output, string name, string description, Func<ControllerClient, string, ControllerClient.Reply> send, Func<ControllerClient.Reply, string> human)
     {
         var remote = new RemoteOptions();
-        var json = JsonOption();
+        var format = new OutputOption();
         var id = new Argument<string>("ID") { Description = "The placement id (its request id)" };
         var command = new Command(name, description);
         command.Arguments.Add(id);
         remote.AddTo(command);
-        command.Options.Add(json);
+        format.AddTo(command);
         command.SetAction(parsed => P2pctl.Guard(output, () =>
         {
             using var client = remote.Connect(parsed);
+            var how = format.Get(parsed);
             var reply = send(client, $"api/v1/placements/{ControllerClient.Segment(parsed.GetValue(id)!)}");
-            Print(output, parsed.GetValue(json), reply, human);
+            Print(output, how, reply, human);
             return P2pctl.Answered;
         }));
         return command;
@@ -119,13 +124,13 @@ internal static class PlacementsCommands
     {
         var remote = new RemoteOptions();
         var request = new RequestOptions();
-        var json = JsonOption();
+        var format = new OutputOption();
         var requestId = new Option<string?>("--request-id") { Description = "The request (and placement) id, sent as Idempotency-Key; default: a new one, printed" };
         var command = new Command("place", "Place a buffer for these clients (idempotent by --request-id)");
         request.AddTo(command);
         command.Options.Add(requestId);
         remote.AddTo(command);
-        command.Options.Add(json);
+        format.AddTo(command);
         command.SetAction(parsed =>
         {
             var given = parsed.GetValue(requestId);
@@ -135,9 +140,10 @@ internal static class PlacementsCommands
                 try
                 {
                     var body = request.Body(parsed, id);
+                    var how = format.Get(parsed);
                     using var client = remote.Connect(parsed);
                     var reply = client.Post("api/v1/placements", body, idempotencyKey: id);
-                    Print(output, parsed.GetValue(json), reply, r =>
+                    Print(output, how, reply, r =>
                     {
                         var accepted = r.As<PlacementAccepted>();
                         var p = accepted.Placement;
@@ -150,7 +156,7 @@ internal static class PlacementsCommands
                 }
                 catch (ControllerException e)
                 {
-                    if (e.Explanation is { } explanation && !parsed.GetValue(json))
+                    if (e.Explanation is { } explanation && format.Get(parsed) is OutputFormat.Table or OutputFormat.Wide)
                     {
                         output.Output.Write(Candidates(explanation));
                     }
@@ -166,29 +172,26 @@ internal static class PlacementsCommands
     {
         var remote = new RemoteOptions();
         var request = new RequestOptions();
-        var json = JsonOption();
+        var format = new OutputOption();
         var command = new Command("explain", "The placement decision as a dry run: every provider ranked, with its reasons; nothing is reserved");
         request.AddTo(command);
         remote.AddTo(command);
-        command.Options.Add(json);
+        format.AddTo(command);
         command.SetAction(parsed => P2pctl.Guard(output, () =>
         {
             var body = request.Body(parsed, requestId: null);
+            var how = format.Get(parsed);
             using var client = remote.Connect(parsed);
             var reply = client.Post("api/v1/placements/explain", body);
-            Print(output, parsed.GetValue(json), reply, r => Candidates(r.As<PlacementExplanation>()));
+            Print(output, how, reply, r => Candidates(r.As<PlacementExplanation>()));
             return P2pctl.Answered;
         }));
         return command;
     }
 
-    private static void Print(CliOutput output, bool json, ControllerClient.Reply reply, Func<ControllerClient.Reply, string> human)
+    private static void Print(CliOutput output, OutputFormat format, ControllerClient.Reply reply, Func<ControllerClient.Reply, string> human)
     {
-        if (json)
-        {
-            output.Output.WriteLine(ServerJson.Pretty(reply.Body));
-        }
-        else
+        if (!output.Structured(format, reply.Body))
         {
             output.Output.Write(human(reply));
         }

@@ -23,23 +23,20 @@ internal static class TopoCommands
     private static Command Tree(CliOutput output)
     {
         var source = new SourceOptions();
-        var json = new Option<bool>("--json") { Description = "Print JSON" };
-        var command = new Command("tree", "The PCI tree with kinds, ACS redirect and p2pmem pools");
+        var format = new OutputOption();
+        var command = new Command("tree", "The PCI tree with kinds, OS names, ACS redirect and p2pmem pools");
         source.AddTo(command);
-        command.Options.Add(json);
+        format.AddTo(command);
         command.SetAction(parsed => P2pctl.Guard(output, () =>
         {
-            if (parsed.GetValue(json) && source.Fetch(parsed, "topology") is { } reply)
+            var how = format.Get(parsed);
+            if (how is OutputFormat.Json or OutputFormat.Yaml && source.Fetch(parsed, "topology") is { } reply)
             {
-                output.Output.WriteLine(ServerJson.Pretty(reply.Body));
+                output.Structured(how, reply.Body);
                 return P2pctl.Answered;
             }
             var topology = source.Load(parsed);
-            if (parsed.GetValue(json))
-            {
-                output.Json(TopologyDocumentMapper.ToDocument(topology, withDiagnostics: true));
-            }
-            else
+            if (!output.Structured(how, TopologyDocumentMapper.ToDocument(topology, withDiagnostics: true)))
             {
                 output.Output.Write(TreeWriter.Write(topology));
                 foreach (var d in topology.Diagnostics)
@@ -55,29 +52,29 @@ internal static class TopoCommands
     private static Command Matrix(CliOutput output)
     {
         var source = new SourceOptions();
-        var json = new Option<bool>("--json") { Description = "Print JSON" };
+        var format = new OutputOption();
         var devices = new Option<string[]>("--devices") { Description = "Devices to compare (comma-separated or repeated); default: every endpoint" };
-        var command = new Command("matrix", "Level (X, PIX, PXB, PHB, NODE, SYS) and kernel verdict for every pair");
+        var command = new Command("matrix", "Level (X, PIX, PXB, PHB, NODE, SYS) and kernel verdict for every pair, with CPU and NUMA affinity, like nvidia-smi topo -m");
         source.AddTo(command);
         command.Options.Add(devices);
-        command.Options.Add(json);
+        format.AddTo(command);
         command.SetAction(parsed => P2pctl.Guard(output, () =>
         {
+            var how = format.Get(parsed);
             var wanted = parsed.GetValue(devices) is { Length: > 0 } named ? string.Join(',', named) : null;
             if (source.Fetch(parsed, "matrix" + ControllerClient.Query(("devices", wanted))) is { } reply)
             {
-                output.Output.Write(parsed.GetValue(json) ? ServerJson.Pretty(reply.Body) + "\n" : MatrixWriter.Write(reply.As<LevelMatrix>()));
+                if (!output.Structured(how, reply.Body))
+                {
+                    output.Output.Write(MatrixWriter.Write(reply.As<LevelMatrix>()));
+                }
                 return P2pctl.Answered;
             }
             var topology = source.Load(parsed);
             var rules = source.Rules(parsed, topology);
             var chosen = parsed.GetValue(devices) is { Length: > 0 } given ? SourceOptions.Addresses(given, topology, "--devices") : null;
             var matrix = LevelMatrixBuilder.Build(topology, rules, chosen);
-            if (parsed.GetValue(json))
-            {
-                output.Json(matrix);
-            }
-            else
+            if (!output.Structured(how, matrix))
             {
                 output.Output.Write(MatrixWriter.Write(matrix));
             }

@@ -54,7 +54,7 @@ public sealed class TopoCommandTests : IDisposable
         Assert.Equal(0, run.ExitCode);
         Assert.Contains("0000:00:02.0 rootPort", run.Stdout, StringComparison.Ordinal);
         Assert.Contains("ACS-redirect", run.Stdout, StringComparison.Ordinal);
-        Assert.Contains("0000:03:00.0 endpoint  NVMe controller [1b36:0010] p2pmem 64 MiB (63.9 MiB available, published)", run.Stdout, StringComparison.Ordinal);
+        Assert.Contains("0000:03:00.0 endpoint nvme0  NVMe controller [1b36:0010] p2pmem 64 MiB (63.9 MiB available, published)", run.Stdout, StringComparison.Ordinal);
         Assert.Contains("cpuinfo", run.Stderr, StringComparison.Ordinal);
     }
 
