@@ -27,7 +27,7 @@ public sealed class ControllerProgram
         [
             new("--urls", "urls", "Where the REST API listens (default " + Protocol.Api.ApiDefaults.Url + ")", ValueName: "url"),
             new("--bind", ControllerOptions.Key(nameof(ControllerOptions.Bind)), "Address Akka remoting binds to (default 127.0.0.1)", ValueName: "address"),
-            new("--port", ControllerOptions.Key(nameof(ControllerOptions.Port)), "Akka remoting port (default 4053; 0 picks a free one)", SwitchValue.Integer),
+            new("--port", ControllerOptions.Key(nameof(ControllerOptions.Port)), "Akka remoting port (default 4053): a seed address nodes and controllers dial, so never 0", SwitchValue.Integer),
             new("--public-hostname", ControllerOptions.Key(nameof(ControllerOptions.PublicHostname)), "The name other members reach this controller by, when not the bind address", ValueName: "name"),
             new("--journal", ControllerOptions.Key(nameof(ControllerOptions.Journal)), "A SQLite file, or a PostgreSQL connection string (Host=...) (default <data>/controller.db)", ValueName: "file|conn"),
             new("--data", ControllerOptions.Key(nameof(ControllerOptions.Data)), "The folder of the default SQLite journals (default data/)", ValueName: "dir"),

@@ -107,6 +107,11 @@ public static class PlacementEndpoints
         return refused ?? TypedResults.Ok(explanation);
     }
 
+    /// <remarks>
+    /// <c>offset</c> and <c>limit</c> are taken as text and parsed here, on purpose: bound as <c>int?</c>, ASP.NET answers
+    /// "Failed to bind parameter" on <c>limit=ten</c>, with no range; ours names the parameter, the range and the value
+    /// in the same problem+json as the other fields. The OpenAPI document types them as integers (<see cref="OpenApiContract"/>).
+    /// </remarks>
     private static async Task<IResult> List(HttpContext http, CoordinatorClient coordinator, string? host, string? state, string? nvmet, string? affected, string? offset, string? limit)
     {
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);

@@ -58,8 +58,15 @@ public static class RestBridge
             SuppressDiagnosticsCallback = context => context.Exception is BadHttpRequestException,
         });
         app.UseStatusCodePages();
-        app.UseRateLimiter();
         var metrics = app.Services.GetRequiredService<ApiMetrics>();
+        // Routing first, so that prometheus-net's HTTP figures carry the route's pattern (bounded labels), not the raw path.
+        app.UseRouting();
+        app.UseHttpMetrics(http =>
+        {
+            http.SetMetricFactory(Metrics.WithCustomRegistry(metrics.Registry));
+            http.ReduceStatusCodeCardinality();
+        });
+        app.UseRateLimiter();
         var coordinator = app.Services.GetRequiredService<IRequiredActor<PlacementCoordinator>>();
         metrics.RefreshFrom(() => coordinator.GetAsync());
 

@@ -34,6 +34,12 @@ public sealed class ServiceEndpointTests(ControllerApp app) : IClassFixture<Cont
         Assert.Contains("p2p_pool_capacity_bytes{host=\"storage-03\",provider=\"0000:82:00.0\"}", text, StringComparison.Ordinal);
         Assert.Matches(@"p2p_placement_requests_total\{operation=""place"",outcome=""created""\} [1-9]", text);
         Assert.Contains("p2p_placement_request_seconds_bucket{operation=\"place\"", text, StringComparison.Ordinal);
+        // prometheus-net's HTTP middleware: by route pattern and status class, never by raw path.
+        await client.GetAsync("/api/v1/hosts/no-such-host");
+        text = await client.GetStringAsync("/metrics");
+        Assert.Matches(@"http_requests_received_total\{code=""2xx"",method=""POST"",controller="""",action="""",endpoint=""/api/v1/placements/?""\} [1-9]", text);
+        Assert.Matches(@"http_requests_received_total\{code=""4xx"",method=""GET"",controller="""",action="""",endpoint=""/api/v1/hosts/\{host\}""\} [1-9]", text);
+        Assert.DoesNotContain("no-such-host", text, StringComparison.Ordinal);
     }
 
     [Fact]
