@@ -76,11 +76,15 @@ public sealed class PlacementsCommandTests(ControllerFixture controller) : IClas
         Assert.StartsWith("1 ", lines[2], StringComparison.Ordinal);
         // The narrowest link as rate, width and data rate: the NIC's x4 at 16 GT/s, not "64 GT/s".
         Assert.Contains("16 GT/s x4 ≈ 7.9 GB/s", lines[2], StringComparison.Ordinal);
+        // The OS's names, from the host's topology (storage-01's NVMe drives are nvme0..2).
+        Assert.Matches(@"^1 +0000:0[456]:00\.0 +nvme[012] +yes ", lines[2]);
 
         var json = controller.Run("placements", "explain", "--host", "storage-01", "--client", Nic, "--size", "2M", "--max-level", "PIX", "--json").Json();
         Assert.Equal("storage-01", json.GetProperty("host").GetString());
         Assert.Equal(3, json.GetProperty("candidates").GetArrayLength());
         var bottleneck = json.GetProperty("candidates")[0].GetProperty("bottleneck");
+        Assert.StartsWith("nvme", json.GetProperty("candidates")[0].GetProperty("providerName").GetString(), StringComparison.Ordinal);
+        Assert.Equal("ens1f0np0,mlx5_0", json.GetProperty("candidates")[0].GetProperty("clients")[0].GetProperty("name").GetString());
         Assert.Equal((16.0, 4, 7.88), (bottleneck.GetProperty("speedGts").GetDouble(), bottleneck.GetProperty("width").GetInt32(), bottleneck.GetProperty("gigabytesPerSecond").GetDouble()));
         Assert.DoesNotContain(controller.Run("placements", "ls", "--host", "storage-01", "--json").Json().GetProperty("items").EnumerateArray(),
             p => p.GetProperty("sizeBytes").GetInt64() == 2 * 1024 * 1024);
