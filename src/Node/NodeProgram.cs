@@ -25,7 +25,7 @@ public static class NodeProgram
             new("--nvmet-every", NodeOptions.Key(nameof(NodeOptions.NvmetEvery)), "How often the placements' namespaces are read again and converged (default 00:00:10)", SwitchValue.Duration),
             new("--pool-poll-every", NodeOptions.Key(nameof(NodeOptions.PoolPollEvery)), "How often the kernel's p2pmem pools are read (default 00:00:05)", SwitchValue.Duration),
             new("--rescan-every", NodeOptions.Key(nameof(NodeOptions.RescanEvery)), "How often the whole PCI tree is read again and compared (default 00:01:00)", SwitchValue.Duration),
-            new("--snapshot-every", NodeOptions.Key(nameof(NodeOptions.SnapshotEvery)), "Snapshot a pool every N journaled events", SwitchValue.Integer),
+            new("--snapshot-every", NodeOptions.Key(nameof(NodeOptions.SnapshotEvery)), "Snapshot a pool after N journaled events, or after as many as it holds buffers if more; journal rows before the older kept snapshot are deleted", SwitchValue.Integer),
             new("--bind", NodeOptions.Key(nameof(NodeOptions.Bind)), "Address Akka remoting binds to (default 127.0.0.1)", ValueName: "address"),
             new("--port", NodeOptions.Key(nameof(NodeOptions.Port)), "Akka remoting port (default 4054; 0 picks a free one)", SwitchValue.Integer),
             new("--public-hostname", NodeOptions.Key(nameof(NodeOptions.PublicHostname)), "The name other members reach this node by, when not the bind address", ValueName: "name"),

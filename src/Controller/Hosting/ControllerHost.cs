@@ -64,7 +64,7 @@ public static class ControllerHost
             });
             akka.WithSingleton<PlacementCoordinator>(
                 ClusterNames.CoordinatorSingleton,
-                PlacementCoordinator.SupervisedProps(new CoordinatorSettings(o.NodeTimeout, o.SnapshotEvery)),
+                PlacementCoordinator.SupervisedProps(new CoordinatorSettings(o.NodeTimeout, o.SnapshotEvery, KeepFinished: o.KeepFinished, HistoryEvents: o.HistoryEvents)),
                 new ClusterSingletonOptions { Role = ClusterNames.ControllerRole },
                 createProxyToo: true);
             akka.WithActors((system, _) => system.ActorOf(JournalSharingGuard.Props(ProcessAkka.DescribeJournal(o.Journal, o.DefaultJournalPath)), JournalSharingGuard.Name));

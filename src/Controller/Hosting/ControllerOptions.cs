@@ -34,6 +34,12 @@ public sealed class ControllerOptions
 
     public int SnapshotEvery { get; set; } = ProcessDefaults.SnapshotEvery;
 
+    /// <summary>Journaled placement events kept before the older of the two snapshots kept (the placement history); older rows are deleted.</summary>
+    public long HistoryEvents { get; set; } = Placement.CoordinatorSettings.DefaultHistoryEvents;
+
+    /// <summary>Released and failed placements remembered (a retry of one is answered with it); the oldest are forgotten first.</summary>
+    public int KeepFinished { get; set; } = Placement.PlacementBook.DefaultKeepFinished;
+
     /// <summary>How long to wait for a node to allocate or free before the placement fails (503); one node round trip.</summary>
     public TimeSpan NodeTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
@@ -78,6 +84,8 @@ public sealed class ControllerOptions
         var check = new SettingsCheck()
             .Port(Key(nameof(Port)), Port)
             .Positive(Key(nameof(SnapshotEvery)), SnapshotEvery, "events")
+            .That(KeepFinished >= 0, Key(nameof(KeepFinished)), KeepFinished, "expected 0 or a positive number of placements")
+            .That(HistoryEvents >= 0, Key(nameof(HistoryEvents)), HistoryEvents, "expected 0 (keep no history) or a positive number of events")
             .Positive(Key(nameof(NodeTimeout)), NodeTimeout)
             .That(RegistrationGrace >= TimeSpan.Zero, Key(nameof(RegistrationGrace)), RegistrationGrace, "expected zero (no wait) or a positive time span such as 00:01:00");
         Api.Validate(check);

@@ -9,7 +9,7 @@ namespace Orchestrator.Node.Pools;
 /// <summary>
 /// One provider's pool, persistent (<c>pool/&lt;host&gt;/&lt;bdf&gt;</c>): a thin shell around
 /// <see cref="ExtentAllocator"/>. The allocator decides, the actor journals the decision (<see cref="BufferAllocated"/>
-/// carries the extent, so replay takes exactly the same bytes) and only then replies. Snapshots every N events.
+/// carries the extent, so replay takes exactly the same bytes) and only then replies. Snapshots when <see cref="JournalRetention"/> says, then deletes what the older kept snapshot makes redundant.
 /// A journal that cannot be read or written stops the actor (Akka.Persistence does, so that no state is assumed);
 /// it runs under <see cref="SupervisedProps"/>, which starts it again with backoff, and it tells its host agent
 /// when it goes down (with the reason) and when it is back, so the pool is reported unavailable meanwhile.
@@ -19,7 +19,7 @@ public sealed class PoolActor : ReceivePersistentActor
     private readonly string host;
     private readonly string provider;
     private readonly long initialCapacity;
-    private readonly int snapshotEvery;
+    private readonly JournalRetention retention;
     private readonly IActorRef? reportTo;
     private readonly ILoggingAdapter log = Context.GetLogger();
     private ExtentAllocator? allocator;
@@ -40,12 +40,15 @@ public sealed class PoolActor : ReceivePersistentActor
         this.provider = provider;
         this.kernel = kernel;
         initialCapacity = kernel.AvailableBytes;
-        this.snapshotEvery = Math.Max(1, snapshotEvery);
+        // A pool's journal is not history (the coordinator's is): everything before the older kept snapshot may go.
+        retention = new JournalRetention(snapshotEvery, keepEvents: 0);
+        long snapshotAt = 0;
 
         Recover<SnapshotOffer>(offer =>
         {
             if (offer.Snapshot is PoolSnapshot snapshot)
             {
+                snapshotAt = offer.Metadata.SequenceNr;
                 booksRevision = snapshot.BooksRevision > 0 ? snapshot.BooksRevision : offer.Metadata.SequenceNr;
                 allocator = new ExtentAllocator(snapshot.CapacityBytes);
                 foreach (var a in snapshot.Allocations)
@@ -72,6 +75,7 @@ public sealed class PoolActor : ReceivePersistentActor
         Recover<PoolResumed>(_ => { });
         Recover<RecoveryCompleted>(_ =>
         {
+            retention.Recovered(snapshotAt, LastSequenceNr);
             log.Info("pool {0} on {1}: capacity {2} bytes, {3} buffers held after recovery", provider, host, allocator?.CapacityBytes ?? initialCapacity, allocator?.Allocations.Count ?? 0);
             if (allocator is null)
             {
@@ -98,8 +102,12 @@ public sealed class PoolActor : ReceivePersistentActor
         Command<FreeBuffer>(Free);
         Command<GetPoolStatus>(_ => Sender.Tell(Status()));
         Command<KernelPoolState>(OnKernelState);
-        Command<SaveSnapshotSuccess>(_ => { });
-        Command<SaveSnapshotFailure>(f => log.Warning("pool {0}: snapshot failed: {1}", provider, f.Cause.Message));
+        Command<SaveSnapshotSuccess>(saved => JournalCleanup.AfterSnapshot(this, log, retention, saved.Metadata.SequenceNr));
+        Command<SaveSnapshotFailure>(f => log.Warning("pool {0}: snapshot failed: {1}; the journal is kept whole until one succeeds", provider, f.Cause.Message));
+        Command<DeleteSnapshotsSuccess>(_ => { });
+        Command<DeleteMessagesSuccess>(_ => { });
+        Command<DeleteSnapshotsFailure>(f => log.Warning("pool {0}: deleting old snapshots failed: {1}; they stay, and the next snapshot tries again", provider, f.Cause.Message));
+        Command<DeleteMessagesFailure>(f => log.Warning("pool {0}: deleting journal rows up to {1} failed: {2}; they stay, and the next snapshot tries again", provider, f.ToSequenceNr, f.Cause.Message));
     }
 
     protected override void OnRecoveryFailure(Exception reason, object? message = null)
@@ -217,7 +225,7 @@ public sealed class PoolActor : ReceivePersistentActor
 
     private void MaybeSnapshot()
     {
-        if (LastSequenceNr % snapshotEvery == 0)
+        if (retention.Persisted(Allocator.Allocations.Count))
         {
             SaveSnapshot(new PoolSnapshot(host, provider, Allocator.CapacityBytes, Records(), booksRevision));
         }

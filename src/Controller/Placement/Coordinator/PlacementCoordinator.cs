@@ -3,6 +3,7 @@ using Akka.Cluster;
 using Akka.Event;
 using Akka.Pattern;
 using Akka.Persistence;
+using Orchestrator.Hosting;
 using Orchestrator.Hosting.Remoting;
 using Orchestrator.Protocol;
 using Orchestrator.Protocol.Controller;
@@ -31,7 +32,7 @@ public sealed class PlacementCoordinator : ReceivePersistentActor
     private readonly RegistrationAssembler<IActorRef> registrations = new();
     private readonly NvmetBook nvmet = new();
     private readonly TopologyImpacts impacts = new();
-    private int eventsSinceSnapshot;
+    private readonly JournalRetention retention;
     private DateTime recoveredAt = DateTime.UtcNow;
 
     public PlacementCoordinator(CoordinatorSettings settings)
@@ -39,10 +40,17 @@ public sealed class PlacementCoordinator : ReceivePersistentActor
         this.settings = settings;
         book = new PlacementBook(settings.KeepFinished);
         nodes = new NodeLink(hosts, Self, settings.NodeTimeout);
-        Recover<SnapshotOffer>(offer => book.Restore((CoordinatorSnapshot)offer.Snapshot));
+        retention = new JournalRetention(settings.SnapshotEvery, settings.HistoryEvents);
+        long snapshotAt = 0;
+        Recover<SnapshotOffer>(offer =>
+        {
+            book.Restore((CoordinatorSnapshot)offer.Snapshot);
+            snapshotAt = offer.Metadata.SequenceNr;
+        });
         Recover<IPlacementEvent>(book.Apply);
         Recover<RecoveryCompleted>(_ =>
         {
+            retention.Recovered(snapshotAt, LastSequenceNr);
             recoveredAt = DateTime.UtcNow;
             log.Info("placement coordinator recovered {0} placements", book.Count);
         });
@@ -108,8 +116,12 @@ public sealed class PlacementCoordinator : ReceivePersistentActor
         Command<ClusterEvent.ReachableMember>(m => SetStatus(m.Member.Address, HostStatus.Up));
         Command<ClusterEvent.MemberRemoved>(m => SetStatus(m.Member.Address, HostStatus.Down));
         Command<ClusterEvent.IMemberEvent>(_ => { });
-        Command<SaveSnapshotSuccess>(_ => { });
-        Command<SaveSnapshotFailure>(f => log.Warning("coordinator snapshot failed: {0}", f.Cause.Message));
+        Command<SaveSnapshotSuccess>(saved => JournalCleanup.AfterSnapshot(this, log, retention, saved.Metadata.SequenceNr));
+        Command<SaveSnapshotFailure>(f => log.Warning("coordinator snapshot failed: {0}; the journal is kept whole until one succeeds", f.Cause.Message));
+        Command<DeleteSnapshotsSuccess>(_ => { });
+        Command<DeleteMessagesSuccess>(_ => { });
+        Command<DeleteSnapshotsFailure>(f => log.Warning("coordinator: deleting old snapshots failed: {0}; they stay, and the next snapshot tries again", f.Cause.Message));
+        Command<DeleteMessagesFailure>(f => log.Warning("coordinator: deleting journal rows up to {0} failed: {1}; they stay, and the next snapshot tries again", f.ToSequenceNr, f.Cause.Message));
     }
 
     public override string PersistenceId => settings.PersistenceId;
@@ -615,14 +627,13 @@ public sealed class PlacementCoordinator : ReceivePersistentActor
         });
     }
 
-    /// <summary>Applies a journaled event on the live path, and snapshots every N of them (recovery replays at most N).</summary>
+    /// <summary>Applies a journaled event on the live path, and snapshots when <see cref="JournalRetention"/> says (recovery replays at most max(N, book size)).</summary>
     private void Apply(IPlacementEvent e)
     {
         book.Apply(e);
-        if (++eventsSinceSnapshot >= settings.SnapshotEvery)
+        if (retention.Persisted(book.Count))
         {
             SaveSnapshot(book.Snapshot());
-            eventsSinceSnapshot = 0;
         }
     }
 
@@ -647,5 +658,12 @@ public sealed class PlacementCoordinator : ReceivePersistentActor
     }
 }
 
-/// <summary>Coordinator settings; <see cref="KeepFinished"/> bounds the finished placements remembered (for retries and history).</summary>
-public sealed record CoordinatorSettings(TimeSpan NodeTimeout, int SnapshotEvery, string PersistenceId = ClusterNames.CoordinatorPersistenceId, int KeepFinished = PlacementBook.DefaultKeepFinished);
+/// <summary>
+/// Coordinator settings; <see cref="KeepFinished"/> bounds the finished placements remembered (for retries and history),
+/// <see cref="HistoryEvents"/> the journaled events kept before the older of the last two snapshots (the placement history).
+/// </summary>
+public sealed record CoordinatorSettings(TimeSpan NodeTimeout, int SnapshotEvery, string PersistenceId = ClusterNames.CoordinatorPersistenceId, int KeepFinished = PlacementBook.DefaultKeepFinished,
+    long HistoryEvents = CoordinatorSettings.DefaultHistoryEvents)
+{
+    public const long DefaultHistoryEvents = 100_000;
+}
