@@ -8,8 +8,9 @@ using Orchestrator.Topology.Model;
 namespace Orchestrator.Bench;
 
 /// <summary>
-/// P5: placement decisions in memory (no journal): the orchestrator policy with its full explanation, for 2 clients,
-/// on the sample host (3 providers) and on the 4,096-function host with 64 providers.
+/// P5: placement decisions in memory (no journal): the orchestrator policy for 2 clients, on the sample host (3 providers)
+/// and on the 4,096-function host with 64 providers, with the full explanation (a dry run, a refusal, <c>?explain=full</c>)
+/// and with the chosen provider's only (a placement's default answer, issue 14).
 /// </summary>
 [MemoryDiagnoser]
 public class PlacementDecisionBenchmarks
@@ -39,6 +40,12 @@ public class PlacementDecisionBenchmarks
     [Benchmark]
     public string? SampleHost3Providers() => PlacementDecider.Decide(sample, sampleRequest, random).Chosen;
 
-    [Benchmark]
+    [Benchmark(Baseline = true)]
     public string? LargeHost64Providers() => PlacementDecider.Decide(large, largeRequest, random).Chosen;
+
+    [Benchmark]
+    public string? LargeHost64ProvidersChosenExplained() => PlacementDecider.Decide(large, largeRequest with { FullExplanation = false }, random).Chosen;
+
+    [Benchmark]
+    public string? SampleHost3ProvidersChosenExplained() => PlacementDecider.Decide(sample, sampleRequest with { FullExplanation = false }, random).Chosen;
 }

@@ -24,7 +24,7 @@ public static class PlacementEndpoints
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity).ProducesProblem(StatusCodes.Status503ServiceUnavailable)
-            .WithSummary("Place a buffer (idempotent by the Idempotency-Key header or requestId)");
+            .WithSummary("Place a buffer (idempotent by the Idempotency-Key header or requestId); the answer explains the chosen provider, every provider with explain=full");
         placements.MapPost("/explain", Explain)
             .Accepts<PlacementRequestBody>("application/json")
             .Produces<PlacementExplanation>()
@@ -42,16 +42,24 @@ public static class PlacementEndpoints
             .WithSummary("Release a placement (idempotent: releasing a released placement answers it again)");
     }
 
-    private static async Task<IResult> Create(HttpContext http, CoordinatorClient coordinator, ControllerOptions options, ApiMetrics metrics)
+    private static async Task<IResult> Create(HttpContext http, CoordinatorClient coordinator, ControllerOptions options, ApiMetrics metrics,
+        [System.ComponentModel.Description("'full': explain every provider of the host, not only the chosen one (a refusal always does)")] string? explain)
     {
         using var timer = metrics.Latency.WithLabels("place").NewTimer();
-        var result = await CreateAsync(http, coordinator, options);
+        var result = await CreateAsync(http, coordinator, options, explain);
         metrics.Decisions.WithLabels("place", Outcome(result, replayed: "existing")).Inc();
         return result;
     }
 
-    private static async Task<IResult> CreateAsync(HttpContext http, CoordinatorClient coordinator, ControllerOptions options)
+    private static async Task<IResult> CreateAsync(HttpContext http, CoordinatorClient coordinator, ControllerOptions options, string? explain)
     {
+        if (http.Request.Query["explain"].Count > 1 || explain is not (null or "full"))
+        {
+            return Problems.Invalid("the query is not valid", new Dictionary<string, string[]>
+            {
+                ["explain"] = [$"'{string.Join(",", http.Request.Query["explain"].ToArray())}' is not 'full' (leave it out to have the chosen provider explained only)"],
+            });
+        }
         var (body, problem) = await RequestBody.ReadAsync<PlacementRequestBody>(http.Request, options.Api.MaxBodyBytes);
         if (problem is not null)
         {
@@ -75,7 +83,7 @@ public static class PlacementEndpoints
             return Problems.Invalid("the placement request has invalid fields", errors);
         }
         var (accepted, refused) = await coordinator.AskAsync<PlacementAccepted>(
-            new PlaceBuffer(requestId, body!.Host!, body.Clients!, body.SizeBytes!.Value, body.Nvmeof, body.Policy), http.RequestAborted);
+            new PlaceBuffer(requestId, body!.Host!, body.Clients!, body.SizeBytes!.Value, body.Nvmeof, body.Policy, FullExplanation: explain == "full"), http.RequestAborted);
         if (refused is not null)
         {
             return refused;

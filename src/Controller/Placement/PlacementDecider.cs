@@ -26,29 +26,48 @@ public sealed record PlacementDecision(IReadOnlyList<string> Ranked, PlacementEx
 /// </summary>
 public static class PlacementDecider
 {
+    /// <summary>
+    /// Ranks on verdicts alone, then explains: every provider when nothing is chosen or the request asks for the full
+    /// explanation, else the chosen provider only (<see cref="PlacementExplanation.Omitted"/> counts the rest). Both
+    /// passes run the same <see cref="Evaluate"/>; the first builds no text, which is most of a decision's cost.
+    /// </summary>
     public static PlacementDecision Decide(HostState host, PlacementRequest request, Random random)
     {
         var rules = host.Rules;
         var clients = request.Clients.Select(rules.RequireIndex).ToArray();
         var need = Granules(request.SizeBytes);
         var restriction = request.Mode.Restriction(host, request.Clients, random);
-        var evaluated = new List<(CandidateExplanation Explanation, Key Key)>();
+        var providers = host.Topology.Providers;
+        var eligible = new List<(PciAddress Provider, Key Key)>();
         var blockedByInFlight = false;
         string? unavailable = null;
-        foreach (var provider in host.Topology.Providers)
+        foreach (var provider in providers)
         {
-            var (explanation, key, passing) = Evaluate(host, request, clients, need, provider.Address, restriction);
-            evaluated.Add((explanation, key));
-            blockedByInFlight |= passing == PassingBlock.InFlight;
-            if (passing == PassingBlock.Unavailable && host.Pools[explanation.Provider].Unavailable is { } why)
+            var (_, key, passing, isEligible) = Evaluate(host, request, clients, need, provider.Address, restriction, explain: false);
+            if (isEligible)
             {
-                unavailable ??= why.Contains(explanation.Provider, StringComparison.Ordinal) ? why : $"pool {explanation.Provider} on {host.Host} is unavailable: {why}";
+                eligible.Add((provider.Address, key));
+            }
+            blockedByInFlight |= passing == PassingBlock.InFlight;
+            if (passing == PassingBlock.Unavailable && host.Pools[provider.Address.ToString()].Unavailable is { } why)
+            {
+                var bdf = provider.Address.ToString();
+                unavailable ??= why.Contains(bdf, StringComparison.Ordinal) ? why : $"pool {bdf} on {host.Host} is unavailable: {why}";
             }
         }
-        var eligible = evaluated.Where(e => e.Explanation.Eligible).OrderBy(e => e.Key).ToList();
-        var rank = eligible.Select((e, i) => (e.Explanation.Provider, i + 1)).ToDictionary(x => x.Provider, x => x.Item2);
-        var candidates = evaluated
-            .Select(e => e.Explanation.Eligible ? e.Explanation with { Rank = rank[e.Explanation.Provider], Reason = rank[e.Explanation.Provider] == 1 ? "chosen: " + e.Explanation.Reason : $"ranked {rank[e.Explanation.Provider]}: " + e.Explanation.Reason } : e.Explanation)
+        eligible.Sort((a, b) => a.Key.CompareTo(b.Key));
+        var ranked = eligible.Select(e => e.Provider.ToString()).ToList();
+        var rank = new Dictionary<PciAddress, int>(eligible.Count);
+        for (var i = 0; i < eligible.Count; i++)
+        {
+            rank[eligible[i].Provider] = i + 1;
+        }
+        var explained = ranked.Count > 0 && !request.FullExplanation ? [eligible[0].Provider] : providers.Select(p => p.Address);
+        var candidates = explained
+            .Select(p => Evaluate(host, request, clients, need, p, restriction, explain: true).Explanation!)
+            .Select(c => rank.TryGetValue(PciAddress.Parse(c.Provider), out var r)
+                ? c with { Rank = r, Reason = r == 1 ? "chosen: " + c.Reason : $"ranked {r}: " + c.Reason }
+                : c)
             .OrderBy(c => c.Eligible ? c.Rank : int.MaxValue).ThenBy(c => c.Provider, StringComparer.Ordinal)
             .ToList();
         var warnings = new List<string>();
@@ -56,8 +75,8 @@ public static class PlacementDecider
         {
             warnings.Add($"host {host.Host} is {host.Status}");
         }
-        var ranked = eligible.Select(e => e.Explanation.Provider).ToList();
-        return new PlacementDecision(ranked, new PlacementExplanation(host.Host, request.Mode.Name, ranked.FirstOrDefault(), candidates, warnings),
+        return new PlacementDecision(ranked, new PlacementExplanation(host.Host, request.Mode.Name, ranked.FirstOrDefault(), candidates, warnings,
+            Omitted: providers.Count - candidates.Count),
             WaitsForInFlight: ranked.Count == 0 && blockedByInFlight, Unavailable: ranked.Count == 0 ? unavailable : null);
     }
 
@@ -103,25 +122,39 @@ public static class PlacementDecider
         }
     }
 
-    /// <returns>The candidate's explanation, its ranking key, and what kept it out if that passes by itself.</returns>
-    private static (CandidateExplanation, Key, PassingBlock) Evaluate(HostState host, PlacementRequest request, int[] clients, long need, PciAddress provider, Func<PciAddress, string?> restriction)
+    /// <summary>The text of a rejection where no explanation is built: only its being one counts.</summary>
+    private const string Rejected = "rejected";
+
+    /// <returns>
+    /// The candidate's explanation (null without <paramref name="explain"/>), its ranking key, what kept it out if that
+    /// passes by itself, and whether it is eligible. Without <paramref name="explain"/> no text is built: verdicts come
+    /// from <see cref="P2pRules.Verdict(int, int)"/>, not <see cref="P2pRules.Explain"/>; the filters are the same code.
+    /// </returns>
+    private static (CandidateExplanation? Explanation, Key Key, PassingBlock Passing, bool Eligible) Evaluate(HostState host, PlacementRequest request, int[] clients, long need,
+        PciAddress provider, Func<PciAddress, string?> restriction, bool explain)
     {
         var rules = host.Rules;
         var p = rules.RequireIndex(provider);
         var bdf = provider.ToString();
-        var verdicts = clients.Select(c => rules.Explain(p, c)).ToList();
-        var clientVerdicts = verdicts.Select(v => new ClientVerdict(v.Client.ToString(), v.MapType.ToWire(), v.Distance, v.Level.ToString(), v.Reason, Name: host.Topology.Get(v.Client).OsName)).ToList();
+        var explanations = explain ? clients.Select(c => rules.Explain(p, c)).ToList() : null;
+        var verdicts = new (MapType MapType, int Distance, P2pLevel Level)[clients.Length];
+        for (var i = 0; i < clients.Length; i++)
+        {
+            var v = rules.Verdict(p, clients[i]);
+            verdicts[i] = (v.MapType, v.Distance, rules.Level(p, clients[i]));
+        }
         var distanceSum = verdicts.Sum(v => v.Distance);
-        var worstLevel = verdicts.Count == 0 ? P2pLevel.X : verdicts.Max(v => v.Level);
+        var worstLevel = verdicts.Length == 0 ? P2pLevel.X : verdicts.Max(v => v.Level);
         var narrowest = clients.Select(c => rules.BottleneckLink(p, c)).OfType<LinkInfo>().MinBy(l => l.Bandwidth);
         var bottleneck = narrowest?.Bandwidth ?? 0;
         host.Pools.TryGetValue(bdf, out var pool);
         var function = host.Topology.Get(provider);
+        var refusedClient = Array.FindIndex(verdicts, v => v.MapType == MapType.NotSupported);
         string? rejection = null;
         var passing = PassingBlock.None;
         if (request.PinnedProvider is { } pinned && pinned != provider)
         {
-            rejection = $"not the pinned provider {pinned}";
+            rejection = explain ? $"not the pinned provider {pinned}" : Rejected;
         }
         else if (function.P2pMem is not { Published: true })
         {
@@ -134,17 +167,17 @@ public static class PlacementDecider
                 ? "the kernel no longer lists this provider's p2pmem (device removed or its driver unbound)"
                 : "p2pmem is no longer published: the kernel's p2pmem/published reads 0";
         }
-        else if (verdicts.FirstOrDefault(v => v.MapType == MapType.NotSupported) is { } refused)
+        else if (refusedClient >= 0)
         {
-            rejection = $"client {refused.Client}: {refused.Reason}";
+            rejection = explanations is null ? Rejected : $"client {explanations[refusedClient].Client}: {explanations[refusedClient].Reason}";
         }
         else if (request.MaxLevel is { } max && worstLevel > max)
         {
-            rejection = $"level {worstLevel} is farther than maxLevel {max}";
+            rejection = explain ? $"level {worstLevel} is farther than maxLevel {max}" : Rejected;
         }
         else if (host.Drained || host.DrainedProviders.Contains(bdf))
         {
-            rejection = host.Drained ? $"host {host.Host} is draining" : $"provider {bdf} is draining";
+            rejection = !explain ? Rejected : host.Drained ? $"host {host.Host} is draining" : $"provider {bdf} is draining";
         }
         else if (pool is null)
         {
@@ -152,18 +185,18 @@ public static class PlacementDecider
         }
         else if (pool.Unavailable is { } why)
         {
-            rejection = "pool unavailable: " + why;
+            rejection = explain ? "pool unavailable: " + why : Rejected;
             passing = PassingBlock.Unavailable;
         }
         else if (pool.Reported.Overcommitted)
         {
-            rejection = $"pool overcommitted: the kernel has {pool.Reported.KernelAvailableBytes} bytes available, below what we hold";
+            rejection = explain ? $"pool overcommitted: the kernel has {pool.Reported.KernelAvailableBytes} bytes available, below what we hold" : Rejected;
         }
         else if (pool.LargestFreeExtentBytes < need)
         {
             var inFlightOnly = pool.Reported.LargestFreeExtentBytes >= need;
             passing = inFlightOnly && restriction(provider) is null ? PassingBlock.InFlight : PassingBlock.None;
-            rejection = inFlightOnly
+            rejection = !explain ? Rejected : inFlightOnly
                 ? $"not enough contiguous space while {pool.InFlightBytes} bytes are being allocated there: largest free extent {pool.Reported.LargestFreeExtentBytes} bytes less those, need {need}"
                 : $"not enough contiguous space: largest free extent {pool.LargestFreeExtentBytes} bytes, need {need}";
         }
@@ -172,14 +205,19 @@ public static class PlacementDecider
             rejection = restriction(provider);
         }
         var throughHostBridge = verdicts.Any(v => v.MapType == MapType.ThruHostBridge);
+        var reserved = pool is null || pool.Reported.CapacityBytes == 0 ? 1 : 1.0 - ((double)pool.AvailableBytes / pool.Reported.CapacityBytes);
+        var key = new Key(throughHostBridge ? 1 : 0, distanceSum, -bottleneck, pool?.LargestFreeExtentBytes ?? 0, reserved, provider);
+        if (explanations is null)
+        {
+            return (null, key, passing, rejection is null);
+        }
+        var clientVerdicts = explanations.Select(v => new ClientVerdict(v.Client.ToString(), v.MapType.ToWire(), v.Distance, v.Level.ToString(), v.Reason, Name: host.Topology.Get(v.Client).OsName)).ToList();
         var reason = rejection ?? string.Create(CultureInfo.InvariantCulture,
             $"{(throughHostBridge ? "through the host bridge" : "all clients BUS_ADDR")}, distance {distanceSum}, level {worstLevel}, bottleneck {bottleneck:0.#} GT/s×lanes, largest free {pool!.LargestFreeExtentBytes} bytes");
         var explanation = new CandidateExplanation(bdf, rejection is null, 0, distanceSum, worstLevel.ToString(), bottleneck,
             pool?.AvailableBytes ?? 0, pool?.LargestFreeExtentBytes ?? 0, clientVerdicts, reason,
             narrowest is { Speed: { } speed, Width: { } width } ? new BottleneckLink(speed, width, Math.Round(LinkRates.GigabytesPerSecond(speed, width), 2), LinkRates.Describe(speed, width)) : null,
             function.OsName);
-        var reserved = pool is null || pool.Reported.CapacityBytes == 0 ? 1 : 1.0 - ((double)pool.AvailableBytes / pool.Reported.CapacityBytes);
-        var key = new Key(throughHostBridge ? 1 : 0, distanceSum, -bottleneck, pool?.LargestFreeExtentBytes ?? 0, reserved, provider);
-        return (explanation, key, passing);
+        return (explanation, key, passing, rejection is null);
     }
 }

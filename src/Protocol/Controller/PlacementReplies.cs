@@ -73,11 +73,13 @@ public sealed record ClientVerdict(string Client, string MapType, int Distance, 
 
 /// <summary>
 /// The whole decision: the chosen provider (if any) and every provider of the host with its reason;
-/// <see cref="NamespaceDevice"/>: the NVMe-oF namespace's own PCI function, placed for as a client (null without one).
+/// <see cref="NamespaceDevice"/>: the NVMe-oF namespace's own PCI function, placed for as a client (null without one);
+/// <see cref="Omitted"/>: providers left out of <see cref="Candidates"/> (a placement's answer explains the chosen one
+/// unless asked for the full explanation; a refusal and a dry run always list every provider).
 /// </summary>
 [Manifest("controller.placement-explanation.v1")]
 public sealed record PlacementExplanation(string Host, string Mode, string? Provider, IReadOnlyList<CandidateExplanation> Candidates, IReadOnlyList<string> Warnings,
-    string? NamespaceDevice = null) : IProtocolMessage;
+    string? NamespaceDevice = null, int Omitted = 0) : IProtocolMessage;
 
 /// <summary>The buffer is placed (or was already: <see cref="Existing"/>).</summary>
 [Manifest("controller.placement-accepted.v1")]

@@ -18,7 +18,8 @@ public sealed record PlacementPolicy(string? Mode = null, string? MaxLevel = nul
 
 /// <summary>Place a buffer for these clients on this host. Idempotent by <see cref="RequestId"/>.</summary>
 [Manifest("controller.place-buffer.v1")]
-public sealed record PlaceBuffer(string RequestId, string Host, IReadOnlyList<string> Clients, long SizeBytes, NvmeofTarget? Nvmeof = null, PlacementPolicy? Policy = null) : IControllerRequest;
+public sealed record PlaceBuffer(string RequestId, string Host, IReadOnlyList<string> Clients, long SizeBytes, NvmeofTarget? Nvmeof = null, PlacementPolicy? Policy = null,
+    bool FullExplanation = true) : IControllerRequest;
 
 /// <summary>The same decision as <see cref="PlaceBuffer"/>, as a dry run: nothing is reserved (an NVMe-oF target's namespace is resolved as for a placement).</summary>
 [Manifest("controller.explain-placement.v1")]

@@ -39,7 +39,10 @@ public sealed class HostTopology
 
     public IReadOnlyList<TopologyDiagnostic> Diagnostics { get; }
 
-    public IEnumerable<PciFunction> Providers => Functions.Where(f => f.P2pMem is { Size: > 0 });
+    /// <summary>The functions with a p2pmem pool, in address order; kept, as every placement decision walks them.</summary>
+    public IReadOnlyList<PciFunction> Providers => providers ??= Functions.Where(f => f.P2pMem is { Size: > 0 }).ToList();
+
+    private IReadOnlyList<PciFunction>? providers;
 
     public int IndexOf(PciAddress address) => indexByAddress.TryGetValue(address, out var i) ? i : -1;
 

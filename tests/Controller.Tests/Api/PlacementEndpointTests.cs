@@ -13,6 +13,23 @@ public sealed class PlacementEndpointTests(ControllerApp app) : IClassFixture<Co
     private readonly HttpClient client = app.CreateClient();
 
     [Fact]
+    public async Task Explain_full_lists_every_provider_in_the_answer_and_anything_else_is_refused()
+    {
+        var full = await client.PostAsJsonAsync("/api/v1/placements?explain=full", NicAndDrive with { RequestId = "full-1" }, app.Json);
+        Assert.Equal(HttpStatusCode.Created, full.StatusCode);
+        var explanation = (await full.Content.ReadFromJsonAsync<PlacementAccepted>(app.Json))!.Explanation!;
+        Assert.Equal(3, explanation.Candidates.Count);
+        Assert.Equal(0, explanation.Omitted);
+        Assert.StartsWith("chosen: ", explanation.Candidates[0].Reason, StringComparison.Ordinal);
+
+        var bad = await client.PostAsJsonAsync("/api/v1/placements?explain=yes", NicAndDrive with { RequestId = "full-2" }, app.Json);
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Contains("'yes' is not 'full'", await bad.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("/api/v1/placements/full-2")).StatusCode);  // refused before anything was placed
+        Assert.Equal(HttpStatusCode.OK, (await client.DeleteAsync("/api/v1/placements/full-1")).StatusCode);
+    }
+
+    [Fact]
     public async Task Place_show_list_and_release_a_buffer()
     {
         var created = await Place(NicAndDrive with { RequestId = "crud-1" });
@@ -23,7 +40,9 @@ public sealed class PlacementEndpointTests(ControllerApp app) : IClassFixture<Co
         Assert.Equal(PlacementState.Committed, accepted.Placement.State);
         // Same switch as the NIC, and the drive itself: a CMB behind the switch, never the one under the other root port.
         Assert.Contains(accepted.Placement.Provider, new[] { "0000:04:00.0", "0000:05:00.0" });
-        Assert.NotNull(accepted.Explanation);
+        // The answer explains the chosen provider only; storage-01 has two more.
+        Assert.Equal(accepted.Placement.Provider, Assert.Single(accepted.Explanation!.Candidates).Provider);
+        Assert.Equal(2, accepted.Explanation.Omitted);
 
         var shown = await client.GetFromJsonAsync<PlacementView>("/api/v1/placements/crud-1", app.Json);
         Assert.Equal(accepted.Placement with { Clients = [] }, shown! with { Clients = [] });

@@ -24,10 +24,11 @@ internal sealed class PlacementRest(HttpClient client, JsonSerializerOptions jso
 {
     public const long MiB = 1 << 20;
 
-    public async Task<(HttpStatusCode Status, PlacementAccepted? Accepted, JsonElement? Problem)> Place(string host, string[] clients, long size, string id, string? pinned = null, string? mode = null)
+    public async Task<(HttpStatusCode Status, PlacementAccepted? Accepted, JsonElement? Problem)> Place(string host, string[] clients, long size, string id, string? pinned = null, string? mode = null,
+        bool fullExplanation = false)
     {
         var policy = pinned is null && mode is null ? null : new PlacementPolicy(mode, null, pinned);
-        using var response = await client.PostAsJsonAsync("/api/v1/placements", new PlacementRequestBody(host, clients, size, null, policy, id), json);
+        using var response = await client.PostAsJsonAsync(fullExplanation ? "/api/v1/placements?explain=full" : "/api/v1/placements", new PlacementRequestBody(host, clients, size, null, policy, id), json);
         var text = await response.Content.ReadAsStringAsync();
         return response.StatusCode is HttpStatusCode.Created or HttpStatusCode.OK
             ? (response.StatusCode, JsonSerializer.Deserialize<PlacementAccepted>(text, json), null)

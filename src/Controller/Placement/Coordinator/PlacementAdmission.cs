@@ -41,8 +41,9 @@ public static class PlacementAdmission
         {
             return new Admission.Refused(new PlacementRejected(PlacementErrorKind.Draining, $"host '{m.Host}' is draining", null));
         }
-        var decision = PlacementDecider.Decide(host, request!, random);
-        return decision.Chosen is { } provider ? new Admission.Place(provider, request!, decision.Explanation)
+        request = request! with { FullExplanation = m.FullExplanation };
+        var decision = PlacementDecider.Decide(host, request, random);
+        return decision.Chosen is { } provider ? new Admission.Place(provider, request, decision.Explanation)
             : Otherwise(decision, m.Host, $"no provider on '{m.Host}' fits: see the explanation");
     }
 

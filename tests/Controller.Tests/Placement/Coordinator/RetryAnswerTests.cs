@@ -129,3 +129,16 @@ public sealed class RetryAnswerTests
         }
     }
 }
+
+/// <summary>Fingerprints are journaled: a retry after an upgrade must hash its request as the version that journaled it did.</summary>
+public sealed class RequestFingerprintTests
+{
+    [Fact]
+    public void A_request_hashes_as_before_whatever_fields_only_shape_the_answer()
+    {
+        var request = new PlaceBuffer("r1", "storage-01", ["0000:03:00.0", "0000:05:00.0"], 1 << 20, new NvmeofTarget("nqn.2014-08.org.example:a", 1, 1), new PlacementPolicy("kernel", "PIX"));
+        Assert.Equal("51122AFF8C7F09924F4B2B55C95AA959", RetryAnswer.Fingerprint(request));
+        Assert.Equal(RetryAnswer.Fingerprint(request), RetryAnswer.Fingerprint(request with { FullExplanation = false }));
+        Assert.NotEqual(RetryAnswer.Fingerprint(request), RetryAnswer.Fingerprint(request with { SizeBytes = 2 << 20 }));
+    }
+}
