@@ -21,7 +21,6 @@ internal sealed class CliOutput(TextWriter output, TextWriter error)
                 Output.WriteLine(ServerJson.Pretty(serverJson));
                 return true;
             case OutputFormat.Yaml:
-                ServerJson.Pretty(serverJson);  // the same error as -o json for an answer that is not JSON
                 Output.Write(YamlText.FromJson(serverJson));
                 return true;
             default:

@@ -12,21 +12,25 @@ internal static class ServerJson
 {
     public static string Pretty(string body)
     {
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(body);
-        }
-        catch (JsonException e)
-        {
-            throw new ControllerException($"the controller's answer is not JSON: {e.Message.ReplaceLineEndings(" ")}");
-        }
-        using var owned = document;
+        using var document = Parse(body);
         using var buffer = new MemoryStream();
         using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
         {
             document.WriteTo(writer);
         }
         return Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
+    /// <summary>The controller's answer as a document, or one line saying it is not JSON.</summary>
+    public static JsonDocument Parse(string body)
+    {
+        try
+        {
+            return JsonDocument.Parse(body);
+        }
+        catch (JsonException e)
+        {
+            throw new ControllerException($"the controller's answer is not JSON: {e.Message.ReplaceLineEndings(" ")}");
+        }
     }
 }

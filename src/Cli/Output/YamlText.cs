@@ -14,7 +14,7 @@ internal static class YamlText
 {
     public static string FromJson(string json)
     {
-        using var document = JsonDocument.Parse(json);
+        using var document = ServerJson.Parse(json);
         var text = new StringWriter(CultureInfo.InvariantCulture);
         new YamlStream(new YamlDocument(Node(document.RootElement))).Save(text, assignAnchors: false);
         // YamlStream ends every document with "..."; one document needs no end marker.

@@ -64,10 +64,10 @@ public static class PlacementDecider
         }
         var explained = ranked.Count > 0 && !request.FullExplanation ? [eligible[0].Provider] : providers.Select(p => p.Address);
         var candidates = explained
-            .Select(p => Evaluate(host, request, clients, need, p, restriction, explain: true).Explanation!)
-            .Select(c => rank.TryGetValue(PciAddress.Parse(c.Provider), out var r)
-                ? c with { Rank = r, Reason = r == 1 ? "chosen: " + c.Reason : $"ranked {r}: " + c.Reason }
-                : c)
+            .Select(p => (Provider: p, Explanation: Evaluate(host, request, clients, need, p, restriction, explain: true).Explanation!))
+            .Select(e => rank.TryGetValue(e.Provider, out var r)
+                ? e.Explanation with { Rank = r, Reason = r == 1 ? "chosen: " + e.Explanation.Reason : $"ranked {r}: " + e.Explanation.Reason }
+                : e.Explanation)
             .OrderBy(c => c.Eligible ? c.Rank : int.MaxValue).ThenBy(c => c.Provider, StringComparer.Ordinal)
             .ToList();
         var warnings = new List<string>();
@@ -140,8 +140,9 @@ public static class PlacementDecider
         var verdicts = new (MapType MapType, int Distance, P2pLevel Level)[clients.Length];
         for (var i = 0; i < clients.Length; i++)
         {
-            var v = rules.Verdict(p, clients[i]);
-            verdicts[i] = (v.MapType, v.Distance, rules.Level(p, clients[i]));
+            // An explanation carries its verdict and level: asked once, whichever pass this is.
+            var (v, level) = explanations is null ? (rules.Verdict(p, clients[i]), rules.Level(p, clients[i])) : (explanations[i].Verdict, explanations[i].Level);
+            verdicts[i] = (v.MapType, v.Distance, level);
         }
         var distanceSum = verdicts.Sum(v => v.Distance);
         var worstLevel = verdicts.Length == 0 ? P2pLevel.X : verdicts.Max(v => v.Level);
