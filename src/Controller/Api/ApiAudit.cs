@@ -9,7 +9,7 @@ internal static class ApiAudit
 {
     public static void Changed(HttpContext http, string what, params object?[] values)
     {
-        var client = ApiClient.Of(http)?.Name ?? ApiClient.Anonymous.Name;
+        var client = ApiClient.NameOf(http);
         http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Orchestrator.Api")
             .LogInformation(what + " (client {Client:l})", [.. values, client]);
     }

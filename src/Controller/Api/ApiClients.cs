@@ -34,5 +34,8 @@ public sealed record ApiClient(string Name, ApiScope Scope)
 
     public static ApiClient? Of(Microsoft.AspNetCore.Http.HttpContext http) => http.Items.TryGetValue(Item, out var c) ? c as ApiClient : null;
 
+    /// <summary>The name of the client that sent the request, for the logs and the placement history.</summary>
+    public static string NameOf(Microsoft.AspNetCore.Http.HttpContext http) => Of(http)?.Name ?? Anonymous.Name;
+
     public void AttachTo(Microsoft.AspNetCore.Http.HttpContext http) => http.Items[Item] = this;
 }

@@ -150,7 +150,7 @@ public static partial class HostEndpoints
             }
             provider = address.ToString();
         }
-        var (set, refused) = await coordinator.AskAsync<DrainSet>(new SetDrain(host, provider, drained), http.RequestAborted);
+        var (set, refused) = await coordinator.AskAsync<DrainSet>(new SetDrain(host, provider, drained, ApiClient.NameOf(http)), http.RequestAborted);
         if (refused is null)
         {
             ApiAudit.Changed(http, drained ? "host {Host:l} drained ({Provider:l})" : "host {Host:l} undrained ({Provider:l})", host, provider ?? "every provider");

@@ -16,7 +16,13 @@ internal static class OpenApiContract
     public const string Bearer = "bearer";
 
     /// <summary>Query parameters read as text (for messages of our own) that take whole numbers.</summary>
-    private static readonly HashSet<string> WholeNumbers = new(StringComparer.Ordinal) { "offset", "limit" };
+    private static readonly Dictionary<string, string> WholeNumbers = new(StringComparer.Ordinal)
+    {
+        ["offset"] = "int32",
+        ["limit"] = "int32",
+        ["since"] = "int64",
+        ["before"] = "int64",
+    };
 
     public static void Configure(OpenApiOptions options)
     {
@@ -33,9 +39,12 @@ internal static class OpenApiContract
         });
         options.AddOperationTransformer((operation, _, _) =>
         {
-            foreach (var parameter in (operation.Parameters ?? []).OfType<OpenApiParameter>().Where(p => p.Name is { } name && WholeNumbers.Contains(name)))
+            foreach (var parameter in (operation.Parameters ?? []).OfType<OpenApiParameter>())
             {
-                parameter.Schema = new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int32" };
+                if (parameter.Name is { } name && WholeNumbers.TryGetValue(name, out var format))
+                {
+                    parameter.Schema = new OpenApiSchema { Type = JsonSchemaType.Integer, Format = format };
+                }
             }
             return Task.CompletedTask;
         });

@@ -83,7 +83,7 @@ public static class PlacementEndpoints
             return Problems.Invalid("the placement request has invalid fields", errors);
         }
         var (accepted, refused) = await coordinator.AskAsync<PlacementAccepted>(
-            new PlaceBuffer(requestId, body!.Host!, body.Clients!, body.SizeBytes!.Value, body.Nvmeof, body.Policy, FullExplanation: explain == "full"), http.RequestAborted);
+            new PlaceBuffer(requestId, body!.Host!, body.Clients!, body.SizeBytes!.Value, body.Nvmeof, body.Policy, FullExplanation: explain == "full", ApiClient.NameOf(http)), http.RequestAborted);
         if (refused is not null)
         {
             return refused;
@@ -167,7 +167,7 @@ public static class PlacementEndpoints
     private static async Task<IResult> Release(HttpContext http, CoordinatorClient coordinator, ApiMetrics metrics, string id)
     {
         using var timer = metrics.Latency.WithLabels("release").NewTimer();
-        var (found, refused) = await coordinator.AskAsync<PlacementFound>(new ReleasePlacement(id), http.RequestAborted);
+        var (found, refused) = await coordinator.AskAsync<PlacementFound>(new ReleasePlacement(id, ApiClient.NameOf(http)), http.RequestAborted);
         if (refused is null)
         {
             ApiAudit.Changed(http, "placement {Placement:l} released ({State})", found!.Placement.PlacementId, found.Placement.State);

@@ -73,6 +73,7 @@ public static class RestBridge
         var api = app.MapGroup("/api/v1");
         HostEndpoints.Map(api);
         PlacementEndpoints.Map(api);
+        HistoryEndpoints.Map(api);
         HealthEndpoints.Map(app);
         app.MapMetrics("/metrics", metrics.Registry);
         app.MapOpenApi();

@@ -8,6 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Orchestrator.Controller.AllInOne;
 using Orchestrator.Controller.Api;
+using Orchestrator.Controller.History;
 using Orchestrator.Controller.Placement;
 using Orchestrator.Hosting;
 using Orchestrator.Node.Agent;
@@ -50,6 +51,7 @@ public static class ControllerHost
         builder.Services.AddSingleton<StartupChecks>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<StartupChecks>());
         builder.Services.AddSingleton<LocalAgents>();
+        builder.Services.AddSingleton(sp => new HistoryFeed(new HistoryLog((int)Math.Min(int.MaxValue, sp.GetRequiredService<ControllerOptions>().HistoryEvents))));
         builder.Services.AddAkka(SystemName, (akka, sp) =>
         {
             var o = sp.GetRequiredService<ControllerOptions>();
@@ -68,6 +70,9 @@ public static class ControllerHost
                 new ClusterSingletonOptions { Role = ClusterNames.ControllerRole },
                 createProxyToo: true);
             akka.WithActors((system, _) => system.ActorOf(JournalSharingGuard.Props(ProcessAkka.DescribeJournal(o.Journal, o.DefaultJournalPath)), JournalSharingGuard.Name));
+            // The history polls the journal for new coordinator events: a placement shows in the event stream within this.
+            akka.AddHocon("akka.persistence.query.journal.sql.refresh-interval = 250ms", HoconAddMode.Prepend);
+            akka.WithActors((system, _) => sp.GetRequiredService<HistoryFeed>().Start(system, ClusterNames.CoordinatorPersistenceId));
             if (simulated.Count > 0)
             {
                 akka.WithActors((system, registry) =>

@@ -45,7 +45,7 @@ public sealed class PlacementBook(int keepFinished = PlacementBook.DefaultKeepFi
         switch (@event)
         {
             case PlacementRequested r:
-                placements[r.PlacementId] = new Entry(r, PlacementState.Pending, null, null, null);
+                placements[r.PlacementId] = new Entry(r.ForBook(), PlacementState.Pending, null, null, null);
                 break;
             case PlacementCommitted c when placements.TryGetValue(c.PlacementId, out var e):
                 placements[c.PlacementId] = e with { State = PlacementState.Committed, Offset = c.Offset, Length = c.Length, Reason = null, PoolRevision = c.PoolRevision };
@@ -66,7 +66,7 @@ public sealed class PlacementBook(int keepFinished = PlacementBook.DefaultKeepFi
                 Finished(l.PlacementId, e.State);
                 break;
             case DrainChanged d:
-                drains[DrainKey(d.Host, d.Provider)] = d;
+                drains[DrainKey(d.Host, d.Provider)] = d with { Who = null };
                 break;
             case HostIdentified h:
                 identities[h.Host] = h.Identity;

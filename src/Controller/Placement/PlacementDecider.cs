@@ -28,7 +28,7 @@ public static class PlacementDecider
 {
     /// <summary>
     /// Ranks on verdicts alone, then explains: every provider when nothing is chosen or the request asks for the full
-    /// explanation, else the chosen provider only (<see cref="PlacementExplanation.Omitted"/> counts the rest). Both
+    /// explanation, else the chosen provider and the rejected ones closer than it (<see cref="PlacementExplanation.Omitted"/> counts the rest). Both
     /// passes run the same <see cref="Evaluate"/>; the first builds no text, which is most of a decision's cost.
     /// </summary>
     public static PlacementDecision Decide(HostState host, PlacementRequest request, Random random)
@@ -39,15 +39,13 @@ public static class PlacementDecider
         var restriction = request.Mode.Restriction(host, request.Clients, random);
         var providers = host.Topology.Providers;
         var eligible = new List<(PciAddress Provider, Key Key)>();
+        var rejected = new List<(PciAddress Provider, Key Key)>();
         var blockedByInFlight = false;
         string? unavailable = null;
         foreach (var provider in providers)
         {
             var (_, key, passing, isEligible) = Evaluate(host, request, clients, need, provider.Address, restriction, explain: false);
-            if (isEligible)
-            {
-                eligible.Add((provider.Address, key));
-            }
+            (isEligible ? eligible : rejected).Add((provider.Address, key));
             blockedByInFlight |= passing == PassingBlock.InFlight;
             if (passing == PassingBlock.Unavailable && host.Pools[provider.Address.ToString()].Unavailable is { } why)
             {
@@ -62,7 +60,7 @@ public static class PlacementDecider
         {
             rank[eligible[i].Provider] = i + 1;
         }
-        var explained = ranked.Count > 0 && !request.FullExplanation ? [eligible[0].Provider] : providers.Select(p => p.Address);
+        var explained = ranked.Count > 0 && !request.FullExplanation ? [eligible[0].Provider, .. CloserRejected(eligible[0].Key, rejected)] : providers.Select(p => p.Address);
         var candidates = explained
             .Select(p => (Provider: p, Explanation: Evaluate(host, request, clients, need, p, restriction, explain: true).Explanation!))
             .Select(e => rank.TryGetValue(e.Provider, out var r)
@@ -79,6 +77,14 @@ public static class PlacementDecider
             Omitted: providers.Count - candidates.Count),
             WaitsForInFlight: ranked.Count == 0 && blockedByInFlight, Unavailable: ranked.Count == 0 ? unavailable : null);
     }
+
+    /// <summary>How many rejected providers closer than the chosen one a summary explains (the history keeps them: "why not the closer one?").</summary>
+    public const int CloserExplained = 3;
+
+    /// <summary>Rejected providers closer to the clients than the chosen one (no host bridge where it has one, or fewer hops), closest first.</summary>
+    private static IEnumerable<PciAddress> CloserRejected(Key chosen, List<(PciAddress Provider, Key Key)> rejected)
+        => rejected.Where(r => (r.Key.ThroughHostBridge, r.Key.DistanceSum).CompareTo((chosen.ThroughHostBridge, chosen.DistanceSum)) < 0)
+            .OrderBy(r => r.Key).Take(CloserExplained).Select(r => r.Provider);
 
     /// <summary>What kept a provider out that passes by itself: bytes in flight there, or its pool being down.</summary>
     private enum PassingBlock

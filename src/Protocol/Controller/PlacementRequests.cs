@@ -19,15 +19,15 @@ public sealed record PlacementPolicy(string? Mode = null, string? MaxLevel = nul
 /// <summary>Place a buffer for these clients on this host. Idempotent by <see cref="RequestId"/>.</summary>
 [Manifest("controller.place-buffer.v1")]
 public sealed record PlaceBuffer(string RequestId, string Host, IReadOnlyList<string> Clients, long SizeBytes, NvmeofTarget? Nvmeof = null, PlacementPolicy? Policy = null,
-    bool FullExplanation = true) : IControllerRequest;
+    bool FullExplanation = true, string? Who = null) : IControllerRequest;
 
 /// <summary>The same decision as <see cref="PlaceBuffer"/>, as a dry run: nothing is reserved (an NVMe-oF target's namespace is resolved as for a placement).</summary>
 [Manifest("controller.explain-placement.v1")]
 public sealed record ExplainPlacement(string Host, IReadOnlyList<string> Clients, long SizeBytes, PlacementPolicy? Policy = null, NvmeofTarget? Nvmeof = null) : IControllerRequest;
 
-/// <summary>Release a placement (idempotent).</summary>
+/// <summary>Release a placement (idempotent); <see cref="Who"/>: the REST client asking, for the history.</summary>
 [Manifest("controller.release-placement.v1")]
-public sealed record ReleasePlacement(string PlacementId) : IControllerRequest;
+public sealed record ReleasePlacement(string PlacementId, string? Who = null) : IControllerRequest;
 
 [Manifest("controller.get-placement.v1")]
 public sealed record GetPlacement(string PlacementId) : IControllerRequest;
@@ -41,4 +41,4 @@ public sealed record GetHosts : IControllerRequest;
 
 /// <summary>Stop (or allow again) new placements on a host, or on one provider of it.</summary>
 [Manifest("controller.set-drain.v1")]
-public sealed record SetDrain(string Host, string? Provider, bool Drained) : IControllerRequest;
+public sealed record SetDrain(string Host, string? Provider, bool Drained, string? Who = null) : IControllerRequest;

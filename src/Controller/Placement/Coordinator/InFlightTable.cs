@@ -31,6 +31,9 @@ public sealed class InFlightTable<TWaiter>
         /// <summary>The latest decision's explanation, sent with the answer.</summary>
         public PlacementExplanation? Explanation { get; set; }
 
+        /// <summary>The REST client that asked (placements only), journaled again with a decision taken anew.</summary>
+        public string? Who { get; init; }
+
         /// <summary>Allocation attempts sent so far; an answer for an earlier attempt is stale.</summary>
         public int Attempt { get; set; }
 
@@ -44,8 +47,8 @@ public sealed class InFlightTable<TWaiter>
 
     public Flight? Find(string id) => flights.GetValueOrDefault(id);
 
-    public Flight StartPlacement(string id, string host, string fingerprint, PlacementRequest request, PlacementExplanation explanation, TWaiter waiter)
-        => Start(id, new Flight(host, releasing: false, fingerprint, request) { Explanation = explanation }, waiter);
+    public Flight StartPlacement(string id, string host, string fingerprint, PlacementRequest request, PlacementExplanation explanation, TWaiter waiter, string? who = null)
+        => Start(id, new Flight(host, releasing: false, fingerprint, request) { Explanation = explanation, Who = who }, waiter);
 
     public Flight StartRelease(string id, string host, TWaiter waiter) => Start(id, new Flight(host, releasing: true, null, null), waiter);
 

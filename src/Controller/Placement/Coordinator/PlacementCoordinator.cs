@@ -32,6 +32,7 @@ public sealed class PlacementCoordinator : ReceivePersistentActor
     private readonly RegistrationAssembler<IActorRef> registrations = new();
     private readonly NvmetBook nvmet = new();
     private readonly TopologyImpacts impacts = new();
+    private readonly HashSet<(string Host, string Identity)> identifying = [];
     private readonly JournalRetention retention;
     private DateTime recoveredAt = DateTime.UtcNow;
 
@@ -209,9 +210,14 @@ public sealed class PlacementCoordinator : ReceivePersistentActor
             log.Error("host {0}: pool {1}: {2}", m.Host, provider, reason);
             hosts.Distrust(m.Host, provider, reason);
         }
-        if (book.IdentityOf(m.Host) != m.Identity)
+        // Once per identity: a registration repeated before the first one's event is written journals nothing more.
+        if (book.IdentityOf(m.Host) != m.Identity && identifying.Add((m.Host, m.Identity)))
         {
-            PersistAsync(new HostIdentified(m.Host, m.Identity), Apply);
+            PersistAsync(new HostIdentified(m.Host, m.Identity), e =>
+            {
+                identifying.Remove((e.Host, e.Identity));
+                Apply(e);
+            });
         }
         var plan = Reconciler.Plan(m.Host, m.Pools, book, flights.Contains);
         if (hosts.Find(m.Host) is { } registered && registered.State.UnknownBuffers != plan.Unknown.Count)
@@ -406,9 +412,9 @@ public sealed class PlacementCoordinator : ReceivePersistentActor
                 flights.Park(m.Host, () => Decide(m, fingerprint, sender, ns));
                 break;
             case Admission.Place place:
-                var flight = flights.StartPlacement(m.RequestId, m.Host, fingerprint, place.Request, Marked(place.Explanation, ns), sender);
+                var flight = flights.StartPlacement(m.RequestId, m.Host, fingerprint, place.Request, Marked(place.Explanation, ns), sender, m.Who);
                 var requested = new PlacementRequested(m.RequestId, m.RequestId, m.Host, place.Provider, place.Request.Clients.Select(c => c.ToString()).ToList(),
-                    m.SizeBytes, m.Nvmeof, place.Request.Mode.Name, fingerprint, ns?.NamespaceDevice);
+                    m.SizeBytes, m.Nvmeof, place.Request.Mode.Name, fingerprint, ns?.NamespaceDevice, m.Who, Closer(flight.Explanation));
                 // PersistAsync on the placement and release paths: requests keep coming while events are written, so the
                 // journal commits many in one transaction. Every answer is still sent from a handler, after its event is journaled.
                 PersistAsync(requested, e =>
@@ -444,7 +450,7 @@ public sealed class PlacementCoordinator : ReceivePersistentActor
         {
             case BufferGranted granted:
                 hosts.TakeReport(request.Host, granted.Pool);
-                PersistAsync(new PlacementCommitted(outcome.PlacementId, granted.Offset, granted.Length, granted.Pool.Revision), e =>
+                PersistAsync(new PlacementCommitted(outcome.PlacementId, granted.Offset, granted.Length, granted.Pool.Revision, request.Host, request.Provider), e =>
                 {
                     Apply(e);
                     log.Info("placement {0} committed: host {1}, provider {2}, {3} bytes at offset {4}, clients {5}{6}",
@@ -489,7 +495,8 @@ public sealed class PlacementCoordinator : ReceivePersistentActor
         {
             case Admission.Place next:
                 flight.Explanation = Marked(next.Explanation, ns);
-                PersistAsync(request with { Provider = next.Provider }, e =>
+                // Journaled whole again, with who asked: the history reads each decision from its own event.
+                PersistAsync(request with { Provider = next.Provider, Who = flight.Who, Closer = Closer(flight.Explanation) }, e =>
                 {
                     Apply(e);
                     SendAllocate(e, flight);
@@ -515,7 +522,7 @@ public sealed class PlacementCoordinator : ReceivePersistentActor
 
     /// <summary>Fails a placement; one that failed for a passing reason (503) may be retried with the same request id.</summary>
     private void Fail(string placementId, PlacementErrorKind kind, string message, PlacementExplanation? explanation)
-        => PersistAsync(new PlacementFailed(placementId, message, Retryable: kind == PlacementErrorKind.Unavailable), e =>
+        => PersistAsync(new PlacementFailed(placementId, message, Retryable: kind == PlacementErrorKind.Unavailable, book.RequestOf(placementId)?.Host, book.RequestOf(placementId)?.Provider), e =>
         {
             Apply(e);
             log.Info("placement {0} failed: {1}", placementId, message);
@@ -543,6 +550,11 @@ public sealed class PlacementCoordinator : ReceivePersistentActor
                 ? invalid : Marked(PlacementDecider.Decide(hosts.Find(m.Host)!.State, request!, random).Explanation, ns)), sender.Tell);
     }
 
+    /// <summary>The rejected providers a decision's explanation holds (those closer than the chosen one, in a summary), for its event.</summary>
+    private static IReadOnlyList<PassedOver>? Closer(PlacementExplanation? explanation)
+        => explanation?.Candidates.Where(c => !c.Eligible).Select(c => new PassedOver(c.Provider, c.Level, c.DistanceSum, c.Reason)).Take(PlacementDecider.CloserExplained).ToList() is { Count: > 0 } closer
+            ? closer : null;
+
     private static PlacementExplanation Marked(PlacementExplanation explanation, NamespaceClient.Outcome? ns) => ns is null ? explanation : NamespaceClient.Mark(explanation, ns);
 
     private void Release(ReleasePlacement m)
@@ -561,7 +573,7 @@ public sealed class PlacementCoordinator : ReceivePersistentActor
                 break;
             case RetryOutcome.Free free:
                 flights.StartRelease(m.PlacementId, free.Placement.Host, Sender);
-                PersistAsync(new ReleaseRequested(m.PlacementId), e =>
+                PersistAsync(new ReleaseRequested(m.PlacementId, free.Placement.Host, free.Placement.Provider, m.Who), e =>
                 {
                     Apply(e);
                     SendFree(free.Placement);
@@ -588,7 +600,7 @@ public sealed class PlacementCoordinator : ReceivePersistentActor
             return;
         }
         hosts.TakeReport(placement.Host, released.Pool);
-        PersistAsync(new PlacementReleased(outcome.PlacementId), e =>
+        PersistAsync(new PlacementReleased(outcome.PlacementId, placement.Host, placement.Provider), e =>
         {
             Apply(e);
             log.Info("placement {0} released: host {1}, provider {2}, {3} bytes", placement.PlacementId, placement.Host, placement.Provider, placement.Length ?? placement.SizeBytes);
@@ -606,7 +618,7 @@ public sealed class PlacementCoordinator : ReceivePersistentActor
         hosts.TakeReport(m.Host, m.Pool);
         if (book.Find(m.AllocationId) is { State: PlacementState.Releasing } p && !flights.Contains(m.AllocationId))
         {
-            Persist(new PlacementReleased(p.PlacementId), Apply);
+            Persist(new PlacementReleased(p.PlacementId, p.Host, p.Provider), Apply);
         }
     }
 
@@ -618,7 +630,7 @@ public sealed class PlacementCoordinator : ReceivePersistentActor
             return;
         }
         var sender = Sender;
-        Persist(new DrainChanged(m.Host, m.Provider, m.Drained), e =>
+        Persist(new DrainChanged(m.Host, m.Provider, m.Drained, m.Who), e =>
         {
             Apply(e);
             log.Info("{0} {1}", e.Provider is null ? $"host {e.Host}" : $"provider {e.Provider} of host {e.Host}", e.Drained ? "drained: no new placements" : "undrained");

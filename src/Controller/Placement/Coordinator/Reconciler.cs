@@ -52,7 +52,7 @@ public static class Reconciler
             }
             else if (placement.State == PlacementState.Pending && !inFlight(id))
             {
-                events.Add(new PlacementCommitted(id, allocation.Offset, allocation.Length, revision));
+                events.Add(new PlacementCommitted(id, allocation.Offset, allocation.Length, revision, host, provider));
             }
             else if (placement.State == PlacementState.Releasing && !inFlight(id))
             {
@@ -71,10 +71,10 @@ public static class Reconciler
                     suspects.Add(placement.PlacementId);
                     break;
                 case PlacementState.Pending:
-                    events.Add(new PlacementFailed(placement.PlacementId, $"host {host} never allocated it", Retryable: true));  // nobody heard an answer: a retry is carried out
+                    events.Add(new PlacementFailed(placement.PlacementId, $"host {host} never allocated it", Retryable: true, host, placement.Provider));  // nobody heard an answer: a retry is carried out
                     break;
                 case PlacementState.Releasing:
-                    events.Add(new PlacementReleased(placement.PlacementId));
+                    events.Add(new PlacementReleased(placement.PlacementId, host, placement.Provider));
                     break;
             }
         }
@@ -136,8 +136,9 @@ public static class Reconciler
         var pools = WithoutRewound(fresh.Pools, Rewound(host, fresh.Pools, book));
         var held = pools.SelectMany(p => p.Allocations).Select(a => a.AllocationId).ToHashSet(StringComparer.Ordinal);
         var readable = Readable(pools);
-        return suspects.Where(id => !held.Contains(id) && book.Find(id) is { State: PlacementState.Committed } p && readable.Contains(p.Provider) && !inFlight(id))
-            .Select(id => (IPlacementEvent)new PlacementLost(id, $"host {host} no longer holds the buffer"))
+        return suspects.Select(book.Find).OfType<PlacementView>()
+            .Where(p => p.State == PlacementState.Committed && !held.Contains(p.PlacementId) && readable.Contains(p.Provider) && !inFlight(p.PlacementId))
+            .Select(p => (IPlacementEvent)new PlacementLost(p.PlacementId, $"host {host} no longer holds the buffer", host, p.Provider))
             .ToList();
     }
 }

@@ -75,9 +75,13 @@ public static class RetryAnswer
     public static string Fingerprint(PlaceBuffer m)
     {
         // Fingerprints are journaled: fields that only shape the answer are left out, so that a request hashes as the
-        // version that journaled it did (a test holds one to its value from before FullExplanation existed).
+        // version that journaled it did (a test holds one to its value from before FullExplanation existed). Who asked is
+        // not the request either: the same request id retried by another client is the same request.
         var node = JsonSerializer.SerializeToNode(m with { RequestId = string.Empty }, ProtocolSerializer.Options)!.AsObject();
-        node.Remove(ProtocolSerializer.Options.PropertyNamingPolicy?.ConvertName(nameof(PlaceBuffer.FullExplanation)) ?? nameof(PlaceBuffer.FullExplanation));
+        foreach (var answerOnly in new[] { nameof(PlaceBuffer.FullExplanation), nameof(PlaceBuffer.Who) })
+        {
+            node.Remove(ProtocolSerializer.Options.PropertyNamingPolicy?.ConvertName(answerOnly) ?? answerOnly);
+        }
         var json = node.ToJsonString(ProtocolSerializer.Options);
         return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(json)))[..32];
     }
