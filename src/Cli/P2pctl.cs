@@ -44,6 +44,7 @@ public static class P2pctl
         P2pCommands.Create(output),
         HostsCommands.Create(output),
         PlacementsCommands.Create(output),
+        EventsCommands.Create(output),
     };
 
     /// <summary>An unknown word with the nearest subcommand or option of the command it was given to: "did you mean".</summary>

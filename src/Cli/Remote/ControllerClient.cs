@@ -43,6 +43,95 @@ internal sealed class ControllerClient : IDisposable
 
     public Reply Post(string path, object? body, string? idempotencyKey = null) => Send(HttpMethod.Post, path, body, idempotencyKey);
 
+    /// <summary>
+    /// Reads a Server-Sent Events stream (<c>text/event-stream</c>) and hands each event's id, name and data to
+    /// <paramref name="onEvent"/> until it returns false. A stream that drops (the controller restarts, the connection
+    /// breaks) is reopened with <c>Last-Event-ID</c> after <paramref name="retry"/>, so nothing is missed or doubled;
+    /// <paramref name="onDrop"/> hears why. A refusal (4xx) ends it with a <see cref="ControllerException"/>.
+    /// </summary>
+    public void Stream(string path, Func<string?, string, string, bool> onEvent, Action<string> onDrop, TimeSpan retry, CancellationToken cancel = default)
+    {
+        string? lastId = null;
+        while (!cancel.IsCancellationRequested)
+        {
+            try
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(Server, path.TrimStart('/')));
+                request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
+                if (token is not null)
+                {
+                    request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+                }
+                if (lastId is not null)
+                {
+                    request.Headers.Add("Last-Event-ID", lastId);
+                }
+                using var response = http.Send(request, HttpCompletionOption.ResponseHeadersRead, cancel);
+                if (!response.IsSuccessStatusCode)
+                {
+                    using var error = new StreamReader(response.Content.ReadAsStream(cancel), Encoding.UTF8);
+                    var (message, _) = Describe(response, error.ReadToEnd());
+                    throw new ControllerException(message, null, (int)response.StatusCode);
+                }
+                using var reader = new StreamReader(response.Content.ReadAsStream(cancel), Encoding.UTF8);
+                string? id = null, name = null;
+                var data = new StringBuilder();
+                while (reader.ReadLine() is { } line)
+                {
+                    if (line.Length == 0)
+                    {
+                        if (data.Length > 0)
+                        {
+                            lastId = id ?? lastId;
+                            if (!onEvent(id, name ?? "message", data.ToString()))
+                            {
+                                return;
+                            }
+                        }
+                        (id, name) = (null, null);
+                        data.Clear();
+                        continue;
+                    }
+                    var colon = line.IndexOf(':', StringComparison.Ordinal);
+                    var (field, value) = colon < 0 ? (line, string.Empty) : (line[..colon], line[(colon + 1)..].TrimStart(' '));
+                    switch (field)
+                    {
+                        case "id":
+                            id = value;
+                            break;
+                        case "event":
+                            name = value;
+                            break;
+                        case "data":
+                            data.Append(data.Length > 0 ? "\n" : string.Empty).Append(value);
+                            break;
+                    }
+                }
+                onDrop("the controller closed the event stream");
+            }
+            catch (HttpRequestException e) when (e.StatusCode is null)
+            {
+                onDrop($"cannot reach the controller at {Server}: {e.Message}");
+            }
+            catch (IOException e)
+            {
+                onDrop($"the event stream from {Server} broke: {e.Message}");
+            }
+            catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (TaskCanceledException)
+            {
+                onDrop($"the controller at {Server} did not answer within {http.Timeout.TotalSeconds:0.###} s");
+            }
+            if (cancel.WaitHandle.WaitOne(retry))
+            {
+                return;
+            }
+        }
+    }
+
     /// <summary>Escapes one path segment (a host name or a placement id).</summary>
     public static string Segment(string value) => Uri.EscapeDataString(value);
 

@@ -22,9 +22,32 @@ public sealed class HistoryFeed(HistoryLog log)
 
     public HistoryLog Log { get; } = log;
 
+    /// <summary>
+    /// Starts reading in the background; never blocks or throws: opening the read journal asks the journal, which may
+    /// be down at start (the controller then starts, not ready), so that is retried like any other read failure.
+    /// </summary>
     public void Start(ActorSystem system, string persistenceId)
+        => _ = Task.Run(async () =>
+        {
+            var backoff = TimeSpan.FromSeconds(1);
+            while (!system.WhenTerminated.IsCompleted)
+            {
+                try
+                {
+                    Read(system, PersistenceQuery.Get(system).ReadJournalFor<SqlReadJournal>(SqlReadJournal.Identifier), persistenceId);
+                    return;
+                }
+                catch (Exception e)
+                {
+                    failure = $"the journal could not be opened for reading: {e.GetBaseException().Message}";
+                }
+                await Task.WhenAny(Task.Delay(backoff), system.WhenTerminated);
+                backoff = TimeSpan.FromSeconds(Math.Min(15, backoff.TotalSeconds * 2));
+            }
+        });
+
+    private void Read(ActorSystem system, SqlReadJournal journal, string persistenceId)
     {
-        var journal = PersistenceQuery.Get(system).ReadJournalFor<SqlReadJournal>(SqlReadJournal.Identifier);
         var restart = RestartSettings.Create(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(15), 0.2);
         RestartSource.OnFailuresWithBackoff(() => journal.EventsByPersistenceId(persistenceId, Log.Newest + 1, long.MaxValue)
                 .SelectError(e =>

@@ -69,11 +69,12 @@ public sealed class PlacementPropertyTests(ControllerApp app) : IClassFixture<Co
                 {
                     Assert.True(status == HttpStatusCode.Created, $"{context}: expected 201 on {expected.Chosen}, got {(int)status} {problem}");
                     Assert.Equal(expected.Chosen, accepted!.Placement.Provider);
+                    // The summary: the chosen provider, and the closer ones rejected (at most three), each as the full explanation has it.
                     var summary = expected.Explanation with
                     {
-                        Candidates = [expected.Explanation.Candidates[0]],
-                        Omitted = expected.Explanation.Candidates.Count - 1,
+                        Candidates = [expected.Explanation.Candidates[0], .. Closer(expected.Explanation)],
                     };
+                    summary = summary with { Omitted = expected.Explanation.Candidates.Count - summary.Candidates.Count };
                     AssertSame(full ? expected.Explanation : summary, accepted.Explanation!, context);
                     held.Add(id);
                     placed++;
@@ -115,6 +116,14 @@ public sealed class PlacementPropertyTests(ControllerApp app) : IClassFixture<Co
     }
 
     /// <summary>§5.4 applied by the test itself to the pools its agent holds now, with the host's drains.</summary>
+    /// <summary>Rejected providers with no host bridge where the chosen one has one, or fewer hops, closest first (three at most).</summary>
+    private static IEnumerable<CandidateExplanation> Closer(PlacementExplanation full)
+    {
+        static (int, int) Distance(CandidateExplanation c) => (c.Clients.Any(v => v.MapType == "THRU_HOST_BRIDGE") ? 1 : 0, c.DistanceSum);
+        var chosen = Distance(full.Candidates[0]);
+        return full.Candidates.Where(c => !c.Eligible && Distance(c).CompareTo(chosen) < 0).OrderBy(Distance).Take(PlacementDecider.CloserExplained);
+    }
+
     private static async Task<PlacementDecision> Expected(PlacementRest rest, HostTopology topology, string[] clients, long size, string? mode)
     {
         var pools = await rest.NodePools(topology.Host);

@@ -189,7 +189,9 @@ public sealed class PlacementCoordinator : ReceivePersistentActor
         var before = hosts.Find(m.Host)?.State.Rules;
         // Every node re-registers every 30 s: only a host that was not up from this member is news.
         var repeat = hosts.Find(m.Host) is { State.Status: HostStatus.Up } known && known.Member == member.ToString();
-        var rewound = Reconciler.Rewound(m.Host, m.Pools, book);
+        var rewound = Reconciler.Rewound(m.Host, m.Pools, book, hosts.Find(m.Host) is { } seen && seen.Incarnation == m.Incarnation && seen.Identity == m.Identity
+            ? provider => seen.State.Pools.TryGetValue(provider, out var pool) ? pool.Reported.Revision : 0
+            : null);
         m = m with { Pools = Reconciler.WithoutRewound(m.Pools, rewound) };
         if (hosts.Register(m, Sender, member.ToString(), book.IsDrained, DateTime.UtcNow) is (null, var refusal))
         {

@@ -105,15 +105,19 @@ public static class Reconciler
     /// higher revision than the pool reports now, so its newest writes were lost (a SQLite file without its
     /// <c>-wal</c>, a backup restored over it) and its books miss buffers that NVMe-oF targets may still use. Such a
     /// pool proves no loss, frees no orphan and takes no new buffer until its journal is restored.
+    /// <paramref name="seenThisIncarnation"/>: the newest revision of each pool this controller already had from the same
+    /// node process (a grant's figures). A report below it was read before that grant and arrived after it (the agent
+    /// and the pool send on their own): it is late, not rewound, since a journal goes back only across a restart.
     /// </summary>
-    public static IReadOnlyDictionary<string, string> Rewound(string host, IReadOnlyList<PoolStatus> pools, PlacementBook book)
+    public static IReadOnlyDictionary<string, string> Rewound(string host, IReadOnlyList<PoolStatus> pools, PlacementBook book, Func<string, long>? seenThisIncarnation = null)
     {
         var newest = book.OnHost(host).Where(p => p.State is PlacementState.Committed or PlacementState.Releasing && p.PoolRevision > 0)
             .GroupBy(p => p.Provider, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.MaxBy(p => p.PoolRevision)!, StringComparer.Ordinal);
         var rewound = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var pool in pools.Where(p => p.Unavailable is null))
         {
-            if (newest.TryGetValue(pool.Provider, out var placement) && placement.PoolRevision > pool.Revision)
+            if (newest.TryGetValue(pool.Provider, out var placement) && placement.PoolRevision > pool.Revision
+                && (seenThisIncarnation?.Invoke(pool.Provider) ?? 0) < placement.PoolRevision)
             {
                 rewound[pool.Provider] = $"its journal went back in time: it is at revision {pool.Revision}, but placement {placement.PlacementId} was committed on it "
                     + $"at revision {placement.PoolRevision}, so its newest writes were lost (a SQLite journal without its -wal file, an older backup); "

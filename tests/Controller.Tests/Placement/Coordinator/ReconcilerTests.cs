@@ -49,7 +49,7 @@ public sealed class ReconcilerTests
         }
         actual.AddRange(plan.Events.Select(e => e switch
         {
-            PlacementCommitted c => c == new PlacementCommitted("x", 8192, 4096) ? "committed" : $"wrong {c}",
+            PlacementCommitted c => c == new PlacementCommitted("x", 8192, 4096, 0, Host, heldOn) ? "committed" : $"wrong {c}",
             PlacementFailed => "failed",
             PlacementReleased => "released",
             _ => e.GetType().Name,
@@ -175,5 +175,21 @@ public sealed class ReconcilerTests
         Assert.Equal(rewound ? [] : ["orphan"], plan.Frees.Select(f => f.AllocationId));
         var fresh = new HostSnapshot(Host, new Protocol.Topology.TopologyDocument { Host = Host }, pools);
         Assert.Equal(rewound || state == PlacementState.Released ? [] : ["x"], Reconciler.ConfirmLost(Host, ["x"], fresh, book, _ => false).Select(e => ((PlacementLost)e).PlacementId));
+    }
+
+    /// <summary>
+    /// A registration read before a grant can arrive after it (the agent and the pool send on their own): from the same
+    /// node process, a revision below one the controller already had is late, not a journal gone back in time.
+    /// </summary>
+    [Theory]
+    [InlineData("late report of the process that granted at 62: not rewound", 62, false)]
+    [InlineData("nothing seen at the commit's revision (a restarted node): rewound", 60, true)]
+    public void A_late_registration_of_the_same_node_process_is_not_a_rewound_journal(string name, long seen, bool rewound)
+    {
+        var book = new PlacementBook();
+        book.Apply(new PlacementRequested("x", "x", Host, P, ["0000:03:00.0"], 4096, null, "orchestrator", "fp"));
+        book.Apply(new PlacementCommitted("x", 0, 4096, 62));
+        IReadOnlyList<PoolStatus> late = [Pool(P, []) with { Revision = 61 }];
+        Assert.True(rewound == Reconciler.Rewound(Host, late, book, provider => provider == P ? seen : 0).ContainsKey(P), name);
     }
 }
