@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Orchestrator.Controller.Console;
 using Orchestrator.Controller.Hosting;
 using Orchestrator.Controller.Placement;
 using Orchestrator.Protocol.Serialization;
@@ -78,6 +79,7 @@ public static class RestBridge
         app.MapMetrics("/metrics", metrics.Registry);
         app.MapOpenApi();
         app.MapScalarApiReference();
-        app.MapGet("/", () => Results.Redirect("/scalar")).ExcludeFromDescription();
+        ConsoleEndpoints.Map(app);
+        app.MapGet("/", () => Results.Redirect("/ui")).ExcludeFromDescription();
     }
 }
