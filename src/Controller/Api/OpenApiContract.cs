@@ -24,6 +24,15 @@ internal static class OpenApiContract
         ["before"] = "int64",
     };
 
+    /// <summary>The operations' tags, described (the reference page shows them as sections).</summary>
+    private static readonly Dictionary<string, string> Tags = new(StringComparer.Ordinal)
+    {
+        ["Hosts"] = "Registered hosts: their PCI topology, level matrix, p2pmem pools, drains and rescans",
+        ["Placements"] = "Buffers placed on p2pmem providers: place (idempotent), explain as a dry run, list, show, release",
+        ["History"] = "Every journaled placement event: who asked, when, where, and why the closer providers were rejected",
+        ["Health"] = "Liveness and readiness of this controller",
+    };
+
     public static void Configure(OpenApiOptions options)
     {
         // The bridge's writer accepts numbers as strings when reading for others; request bodies are read strictly
@@ -61,6 +70,7 @@ internal static class OpenApiContract
             Scheme = "bearer",
             Description = "A token of the controller's (Orchestrator__Api__Token, or a named token with its scopes), as 'Authorization: Bearer <token>'",
         };
+        document.Tags = new HashSet<OpenApiTag>(Tags.Select(t => new OpenApiTag { Name = t.Key, Description = t.Value }));
         foreach (var server in document.Servers ?? [])
         {
             server.Url = server.Url?.TrimEnd('/');
