@@ -165,6 +165,9 @@ try {
   startController();
   await untilUp(HOSTS);
   await page.waitForFunction(() => document.getElementById('live').textContent === 'live', null, { timeout: 30_000 });
+  // The history is the journal's: after SIGKILL and a restart it still says who placed live-1.
+  const kept = await rest('/api/v1/placements/live-1/history');
+  assert.deepEqual(kept.events.map((e) => [e.kind, e.who]), [['requested', 'console'], ['committed', 'console']], 'the history after the restart');
   await rest('/api/v1/placements', { method: 'POST', auth: true, body: { host: 'storage-03', clients: ['0000:81:00.0'], sizeBytes: 65536, requestId: 'after-restart' } });
   await page.waitForSelector('#placements tr[data-placement="after-restart"]', { timeout: 15_000 });
   assert.equal(await page.evaluate(() => window.noReload), true, 'the page was not reloaded');
