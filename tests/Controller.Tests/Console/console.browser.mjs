@@ -143,6 +143,12 @@ try {
   assert.match(history, /requested[\s\S]*console/, 'who asked: the token\'s name');
   assert.match(history, /committed/);
   await shot(page, 'placement-history', 'placement live-1 with its history: requested and committed by client "console"');
+  // Release from the page (the token is still entered), on a placement of its own: its history grows live.
+  await rest('/api/v1/placements', { method: 'POST', auth: true, body: { host: 'storage-02', clients: ['0000:43:00.0'], sizeBytes: 65536, requestId: 'released-1' } });
+  await page.goto(`${base}/ui/placements/released-1`);
+  await page.click('#release');
+  await page.waitForFunction(() => /released/.test(document.getElementById('history')?.innerText ?? ''), null, { timeout: 15_000 });
+  assert.match(await page.locator('#placement').innerText(), /State\s+released/);
 
   // 7. Unknown host and placement in the URL: a page that says so.
   await page.goto(`${base}/ui/hosts/no-such-host`);
