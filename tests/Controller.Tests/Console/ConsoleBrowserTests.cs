@@ -38,7 +38,7 @@ public sealed class ConsoleBrowserTests(ITestOutputHelper output)
         var script = Path.Combine(FixturePaths.RepoRoot, "tests", "Controller.Tests", "Console", "console.browser.mjs");
         var start = new ProcessStartInfo("node") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = data.Path };
         start.ArgumentList.Add(script);
-        start.Environment["CONTROLLER_DLL"] = ControllerDll();
+        start.Environment["CONTROLLER_DLL"] = Hosting.ControllerProcess.Dll;
         start.Environment["PLAYWRIGHT_CORE"] = playwright;
         start.Environment["CHROMIUM"] = chromium;
         start.Environment["ARTIFACTS"] = Artifacts;
@@ -64,13 +64,5 @@ public sealed class ConsoleBrowserTests(ITestOutputHelper output)
         {
             Assert.True(File.Exists(Path.Combine(Artifacts, page + ".png")), $"no screenshot of {page}");
         }
-    }
-
-    /// <summary>The controller as it ships (<c>src/Controller/bin/&lt;configuration&gt;/&lt;tfm&gt;</c>), built with this test.</summary>
-    private static string ControllerDll()
-    {
-        var tfm = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
-        var dll = Path.Combine(FixturePaths.RepoRoot, "src", "Controller", "bin", tfm.Parent!.Name, tfm.Name, "Orchestrator.Controller.dll");
-        return File.Exists(dll) ? dll : throw new FileNotFoundException($"{dll} is not built: dotnet build tests/Controller.Tests builds it");
     }
 }

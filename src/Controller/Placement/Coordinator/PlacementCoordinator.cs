@@ -524,12 +524,15 @@ public sealed class PlacementCoordinator : ReceivePersistentActor
 
     /// <summary>Fails a placement; one that failed for a passing reason (503) may be retried with the same request id.</summary>
     private void Fail(string placementId, PlacementErrorKind kind, string message, PlacementExplanation? explanation)
-        => PersistAsync(new PlacementFailed(placementId, message, Retryable: kind == PlacementErrorKind.Unavailable, book.RequestOf(placementId)?.Host, book.RequestOf(placementId)?.Provider), e =>
+    {
+        var request = book.RequestOf(placementId);
+        PersistAsync(new PlacementFailed(placementId, message, Retryable: kind == PlacementErrorKind.Unavailable, request?.Host, request?.Provider), e =>
         {
             Apply(e);
             log.Info("placement {0} failed: {1}", placementId, message);
             Finish(placementId, new PlacementRejected(kind, message, explanation));
         });
+    }
 
     private void Finish(string id, object answer)
     {
