@@ -84,6 +84,18 @@ public sealed class HistoryLog(int capacity)
         }
     }
 
+    /// <summary>
+    /// Takes an event only if it is the very next one after <see cref="Newest"/> (false otherwise, and before anything
+    /// was read from the journal): what the coordinator hands over as it journals, never ahead of the journal's order.
+    /// </summary>
+    public bool AppendNext(long sequence, DateTimeOffset time, object journaled)
+    {
+        lock (gate)
+        {
+            return Newest > 0 && sequence == Newest + 1 && Append(sequence, time, journaled) is not null;
+        }
+    }
+
     /// <summary>Newest first: at most <paramref name="limit"/> events older than <paramref name="before"/> (all when null).</summary>
     public IReadOnlyList<HistoryEvent> Page(HistoryFilter filter, long? before, int limit)
     {

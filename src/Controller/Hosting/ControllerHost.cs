@@ -66,12 +66,11 @@ public static class ControllerHost
             });
             akka.WithSingleton<PlacementCoordinator>(
                 ClusterNames.CoordinatorSingleton,
-                PlacementCoordinator.SupervisedProps(new CoordinatorSettings(o.NodeTimeout, o.SnapshotEvery, KeepFinished: o.KeepFinished, HistoryEvents: o.HistoryEvents)),
+                PlacementCoordinator.SupervisedProps(new CoordinatorSettings(o.NodeTimeout, o.SnapshotEvery, KeepFinished: o.KeepFinished, HistoryEvents: o.HistoryEvents,
+                    Journaled: sp.GetRequiredService<HistoryFeed>().Journaled)),
                 new ClusterSingletonOptions { Role = ClusterNames.ControllerRole },
                 createProxyToo: true);
             akka.WithActors((system, _) => system.ActorOf(JournalSharingGuard.Props(ProcessAkka.DescribeJournal(o.Journal, o.DefaultJournalPath)), JournalSharingGuard.Name));
-            // The history polls the journal for new coordinator events: a placement shows in the event stream within this.
-            akka.AddHocon("akka.persistence.query.journal.sql.refresh-interval = 250ms", HoconAddMode.Prepend);
             akka.WithActors((system, _) => sp.GetRequiredService<HistoryFeed>().Start(system, ClusterNames.CoordinatorPersistenceId));
             if (simulated.Count > 0)
             {

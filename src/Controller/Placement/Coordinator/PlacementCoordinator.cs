@@ -648,6 +648,7 @@ public sealed class PlacementCoordinator : ReceivePersistentActor
     private void Apply(IPlacementEvent e)
     {
         book.Apply(e);
+        settings.Journaled?.Invoke(LastSequenceNr, e);
         if (retention.Persisted(book.Count))
         {
             SaveSnapshot(book.Snapshot());
@@ -677,10 +678,11 @@ public sealed class PlacementCoordinator : ReceivePersistentActor
 
 /// <summary>
 /// Coordinator settings; <see cref="KeepFinished"/> bounds the finished placements remembered (for retries and history),
-/// <see cref="HistoryEvents"/> the journaled events kept before the older of the last two snapshots (the placement history).
+/// <see cref="HistoryEvents"/> the journaled events kept before the older of the last two snapshots (the placement history);
+/// <see cref="Journaled"/> hears each event once journaled, with its sequence number, from the persist handler (the history of this process).
 /// </summary>
 public sealed record CoordinatorSettings(TimeSpan NodeTimeout, int SnapshotEvery, string PersistenceId = ClusterNames.CoordinatorPersistenceId, int KeepFinished = PlacementBook.DefaultKeepFinished,
-    long HistoryEvents = CoordinatorSettings.DefaultHistoryEvents)
+    long HistoryEvents = CoordinatorSettings.DefaultHistoryEvents, Action<long, IPlacementEvent>? Journaled = null)
 {
     public const long DefaultHistoryEvents = 100_000;
 }
