@@ -122,4 +122,18 @@ public sealed class HistoryLogTests
         Assert.Equal(HistoryLog.WatcherBacklog, read);
         Assert.Contains("Last-Event-ID", cut.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void What_the_coordinator_hands_over_is_taken_only_as_the_very_next_event()
+    {
+        var log = new HistoryLog(100);
+        Assert.False(log.AppendNext(1, T0, Requested("a")));   // nothing read from the journal yet: where it starts is unknown
+        log.Append(7, T0, Requested("a"));                    // the journal's oldest row
+        Assert.True(log.AppendNext(8, T0, Requested("b")));
+        Assert.False(log.AppendNext(10, T0, Requested("d"))); // 9 was missed: the journal read brings 9 and 10
+        Assert.False(log.AppendNext(8, T0, Requested("b")));  // and never twice
+        log.Append(9, T0, Requested("c"));
+        log.Append(10, T0, Requested("d"));
+        Assert.Equal([7L, 8, 9, 10], log.Since(new HistoryFilter(), 0, 10).Select(e => e.Sequence));
+    }
 }
