@@ -74,7 +74,7 @@ public static class HistoryEndpoints
             await Stream(http, feed, filter, lastEventId ?? after ?? feed.Log.Newest, json.Value.SerializerOptions);
             return Results.Empty;
         }
-        return TypedResults.Ok(Answer(feed, after is { } from ? feed.Log.Since(filter, from, count) : feed.Log.Page(filter, older, count), count, oldestFirst: after is not null));
+        return TypedResults.Ok(Answer(feed, after is { } from ? feed.Log.Since(filter, from, count) : feed.Log.Page(filter, older, count), count));
     }
 
     private static async Task<IResult> PlacementHistory(HttpContext http, HistoryFeed feed, CoordinatorClient coordinator, string id)
@@ -89,12 +89,12 @@ public static class HistoryEndpoints
                 return refused;
             }
         }
-        var answer = Answer(feed, events, int.MaxValue, oldestFirst: true);
+        var answer = Answer(feed, events, int.MaxValue);
         return TypedResults.Ok(events.Count > 0 ? answer
             : answer with { Warnings = [.. answer.Warnings, $"placement '{id}' is older than the history the journal keeps (from sequence {answer.OldestRetained}): its events were compacted away"] });
     }
 
-    private static HistoryPage Answer(HistoryFeed feed, IReadOnlyList<HistoryEvent> events, int limit, bool oldestFirst)
+    private static HistoryPage Answer(HistoryFeed feed, IReadOnlyList<HistoryEvent> events, int limit)
     {
         long? next = events.Count < limit || events.Count == 0 ? null : events[^1].Sequence;
         return new HistoryPage(events, next, feed.Log.Newest, feed.Log.OldestRetained, feed.Failure is { } why ? [why] : []);

@@ -139,20 +139,17 @@ function usageBar(pool) {
 }
 
 async function clusterPage() {
-  const [hosts, committed, events] = await Promise.all([
-    api('/hosts'), api('/placements?state=committed&limit=1000'), api('/events?limit=15')]);
-  const live = {};
-  for (const p of committed.items) live[p.host] = (live[p.host] ?? 0) + 1;
+  const [hosts, events] = await Promise.all([api('/hosts'), api('/events?limit=15')]);
   const rows = hosts.map((x) => h('tr', { 'data-host': x.host },
     h('td', {}, hostLink(x.host)),
     h('td', { class: `status-${x.status}` }, x.status, x.conflict ? h('div', { class: 'muted' }, x.conflict) : null),
     h('td', {}, x.cpuVendor ? `${x.cpuVendor} family ${x.cpuFamily}` : '-'),
     h('td', {}, x.drained ? 'host drained' : (x.drainedProviders.length ? x.drainedProviders.join(', ') : '-')),
     h('td', {}, x.pools.length ? x.pools.map(usageBar) : h('span', { class: 'muted' }, 'no p2pmem')),
-    h('td', { class: 'num' }, live[x.host] ?? 0)));
+    h('td', { class: 'num' }, x.pools.reduce((n, p) => n + p.allocationCount, 0))));
   show(
     h('h1', {}, `Cluster: ${hosts.length} hosts`),
-    h('table', { id: 'hosts' }, h('tr', {}, ['Host', 'Status', 'CPU', 'Drains', 'Pools (held / capacity)', 'Live placements'].map((c) => h('th', {}, c))), rows),
+    h('table', { id: 'hosts' }, h('tr', {}, ['Host', 'Status', 'CPU', 'Drains', 'Pools (held / capacity)', 'Buffers held'].map((c) => h('th', {}, c))), rows),
     h('h2', {}, 'Latest events'),
     eventTable(events.events, { placement: true }));
   onEvents(clusterPage);
@@ -405,7 +402,8 @@ async function placementsPage(query) {
         h('td', { class: `kind-${p.state}` }, p.state + (p.affected ? ' (affected)' : '')),
         h('td', {}, p.nvmet ? p.nvmet.state : (p.nvmeof?.apply ? '?' : '-')),
         h('td', { class: 'num' }, bytes(p.sizeBytes)), h('td', {}, p.clients.join(', ')), h('td', {}, p.reason ?? '')))),
-    page.items.length ? null : h('p', { class: 'muted' }, 'no placements match'));
+    page.items.length ? null : h('p', { class: 'muted' }, 'no placements match'),
+    page.items.length < page.total ? h('p', { class: 'muted' }, `the first ${page.items.length} of ${page.total} in id order; filter by host or state for the others`) : null);
   onEvents(() => placementsPage(query), (e) => e.placementId);
 }
 
