@@ -30,7 +30,7 @@ public static class PlacementLoadBenchmark
 
     private const string Histogram = "p2p_placement_request_seconds";
 
-    private sealed record Settings(int Hosts, int Clients, int Seconds, int Warmup, int AuxSeconds, int IdleSeconds, bool Keep);
+    private sealed record Settings(int Hosts, int Clients, int Seconds, int Warmup, int AuxSeconds, int IdleSeconds, bool Keep, int Live = 0);
 
     private enum Kind
     {
@@ -124,6 +124,11 @@ public static class PlacementLoadBenchmark
                 Console.WriteLine($"controller right after all hosts are Up, no load, {settings.IdleSeconds} s: {idle} = {idle.Total / settings.IdleSeconds * 100:F0}% of a core (start-up tail: tier-1 JIT, registrations)");
             }
             var ids = new Counter();
+            if (settings.Live > 0)
+            {
+                await Fill(http, settings, nics, cancel.Token);
+                Console.WriteLine($"controller RSS with {settings.Live} live placements: {Rss(controller.Id)}; journal {JournalSummary(data)}");
+            }
             if (settings.Warmup > 0)
             {
                 await RunPhase(Kind.Cycle, http, settings.Clients, TimeSpan.FromSeconds(settings.Warmup), settings.Hosts, nics, ids, cancel.Token);
@@ -163,7 +168,7 @@ public static class PlacementLoadBenchmark
 
     private static Settings Parse(string[] args)
     {
-        var values = new Dictionary<string, int>(StringComparer.Ordinal) { ["--hosts"] = 100, ["--clients"] = 64, ["--seconds"] = 20, ["--warmup"] = 5, ["--aux-seconds"] = 8, ["--idle-seconds"] = 5 };
+        var values = new Dictionary<string, int>(StringComparer.Ordinal) { ["--hosts"] = 100, ["--clients"] = 64, ["--seconds"] = 20, ["--warmup"] = 5, ["--aux-seconds"] = 8, ["--idle-seconds"] = 5, ["--live"] = 0 };
         var keep = false;
         for (var i = 1; i < args.Length; i++)
         {
@@ -177,10 +182,10 @@ public static class PlacementLoadBenchmark
             }
             else
             {
-                throw new ArgumentException($"p6: unknown or incomplete option '{args[i]}' (--hosts N, --clients N, --seconds N, --warmup N, --aux-seconds N, --idle-seconds N, --keep)");
+                throw new ArgumentException($"p6: unknown or incomplete option '{args[i]}' (--hosts N, --clients N, --seconds N, --warmup N, --aux-seconds N, --idle-seconds N, --live N, --keep)");
             }
         }
-        return new Settings(Math.Max(1, values["--hosts"]), Math.Max(1, values["--clients"]), Math.Max(1, values["--seconds"]), values["--warmup"], values["--aux-seconds"], values["--idle-seconds"], keep);
+        return new Settings(Math.Max(1, values["--hosts"]), Math.Max(1, values["--clients"]), Math.Max(1, values["--seconds"]), values["--warmup"], values["--aux-seconds"], values["--idle-seconds"], keep, Math.Max(0, values["--live"]));
     }
 
     /// <summary>Copies of the samples with usable p2pmem under the names sim-000…, cycling; returns each host's client NICs.</summary>
@@ -382,6 +387,33 @@ public static class PlacementLoadBenchmark
         merged[0].Sort();
         merged[1].Sort();
         return new PhaseResult(elapsed, merged, allStatuses, allSamples);
+    }
+
+    /// <summary>Places <see cref="Settings.Live"/> 4 KiB buffers that stay for the measured phases (the book, snapshots and pools then hold them).</summary>
+    private static async Task Fill(HttpClient http, Settings settings, string[][] nics, CancellationToken cancel)
+    {
+        var clock = Stopwatch.StartNew();
+        var next = -1;
+        var failed = 0;
+        string? sample = null;
+        await Task.WhenAll(Enumerable.Range(0, settings.Clients).Select(w => Task.Run(async () =>
+        {
+            var random = new Random(w * 104729 + 3);
+            var unused = new List<long>();
+            for (var i = Interlocked.Increment(ref next); i < settings.Live; i = Interlocked.Increment(ref next))
+            {
+                var host = i % settings.Hosts;
+                var nic = nics[host][random.Next(nics[host].Length)];
+                var json = $"{{\"host\":\"{HostName(host)}\",\"clients\":[\"{nic}\"],\"sizeBytes\":4096,\"requestId\":\"live-{i.ToString(CultureInfo.InvariantCulture)}\"}}";
+                var (status, _, body) = await Send(http, HttpMethod.Post, "/api/v1/placements", json, unused, cancel);
+                if (status != 201)
+                {
+                    Interlocked.Increment(ref failed);
+                    sample ??= $"{status} {body}";
+                }
+            }
+        }, cancel)));
+        Console.WriteLine($"live placements: {settings.Live} placed in {clock.Elapsed.TotalSeconds:F1} s ({settings.Live / clock.Elapsed.TotalSeconds:F0}/s), {failed} not 201{(sample is null ? string.Empty : $" (first: {sample})")}");
     }
 
     private static string Body(int host, string[][] nics, Random random, string? requestId)
