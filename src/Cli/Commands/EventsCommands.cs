@@ -4,7 +4,6 @@ using System.Text;
 using Orchestrator.Cli.Output;
 using Orchestrator.Cli.Remote;
 using Orchestrator.Protocol.Api;
-using Orchestrator.Protocol.Serialization;
 using Orchestrator.Topology.Writers;
 
 namespace Orchestrator.Cli.Commands;
@@ -82,7 +81,7 @@ internal static class EventsCommands
                 output.Error.WriteLine($"p2pctl: some events are no longer held by the controller: {data}");
                 return true;
             }
-            output.Output.WriteLine(how is OutputFormat.Json or OutputFormat.Yaml ? data : Line(System.Text.Json.JsonSerializer.Deserialize<HistoryEvent>(data, ProtocolSerializer.Options)!));
+            output.Output.WriteLine(how is OutputFormat.Json or OutputFormat.Yaml ? data : Line(ControllerClient.Decode<HistoryEvent>(data)));
             output.Output.Flush();
             return count is not { } most || ++printed < most;
         }, why => output.Error.WriteLine($"p2pctl: {why}; reconnecting"), TimeSpan.FromSeconds(2));

@@ -56,12 +56,7 @@ internal sealed class ControllerClient : IDisposable
         {
             try
             {
-                using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(Server, path.TrimStart('/')));
-                request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
-                if (token is not null)
-                {
-                    request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-                }
+                using var request = Request(HttpMethod.Get, path, "text/event-stream");
                 if (lastId is not null)
                 {
                     request.Headers.Add("Last-Event-ID", lastId);
@@ -144,14 +139,7 @@ internal sealed class ControllerClient : IDisposable
 
     private Reply Send(HttpMethod method, string path, object? body, string? idempotencyKey)
     {
-        var uri = new Uri(Server, path.TrimStart('/'));
-        using var request = new HttpRequestMessage(method, uri);
-        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
-        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/problem+json"));
-        if (token is not null)
-        {
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        }
+        using var request = Request(method, path, "application/json", "application/problem+json");
         if (idempotencyKey is not null)
         {
             request.Headers.Add("Idempotency-Key", idempotencyKey);
@@ -186,6 +174,21 @@ internal sealed class ControllerClient : IDisposable
         {
             throw new ControllerException($"the connection to the controller at {Server} failed: {e.Message}");
         }
+    }
+
+    /// <summary>A request to the controller accepting <paramref name="accept"/>, with the token when there is one.</summary>
+    private HttpRequestMessage Request(HttpMethod method, string path, params string[] accept)
+    {
+        var request = new HttpRequestMessage(method, new Uri(Server, path.TrimStart('/')));
+        foreach (var media in accept)
+        {
+            request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(media));
+        }
+        if (token is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+        return request;
     }
 
     /// <summary>One line for an error reply: status and title, detail, then every field error (and a 422's explanation).</summary>
@@ -225,7 +228,8 @@ internal sealed class ControllerClient : IDisposable
         return ($"{status} {response.ReasonPhrase}" + (snippet.Length > 0 ? $": {snippet}" : string.Empty), null);
     }
 
-    private static T Decode<T>(string text)
+    /// <summary>The controller's JSON as <typeparamref name="T"/>; a <see cref="ControllerException"/> in one line when it is not one.</summary>
+    public static T Decode<T>(string text)
     {
         try
         {

@@ -12,13 +12,15 @@ namespace Orchestrator.Controller.Api;
 /// </summary>
 public sealed class CoordinatorClient(IRequiredActor<PlacementCoordinator> coordinator, ControllerOptions options, ActorSystem system)
 {
+    private readonly Lazy<Akka.Cluster.Cluster> cluster = new(() => Akka.Cluster.Cluster.Get(system));
+
     /// <summary>The answer, or a problem result: the coordinator's refusal mapped to its status, a timeout as 503.</summary>
     public async Task<(T? Answer, Microsoft.AspNetCore.Http.IResult? Problem)> AskAsync<T>(object message, CancellationToken cancellation, TimeSpan? timeout = null)
         where T : class
     {
         // The coordinator takes requests from members that are Up only (anything else could be an impostor) and says
         // nothing to others: a controller still joining, or leaving, answers for itself at once instead of timing out.
-        if (Akka.Cluster.Cluster.Get(system).SelfMember.Status is var status and not Akka.Cluster.MemberStatus.Up)
+        if (cluster.Value.SelfMember.Status is var status and not Akka.Cluster.MemberStatus.Up)
         {
             return (null, Problems.Unavailable($"this controller is not up in the cluster yet (it is {status.ToString().ToLowerInvariant()}); retry shortly"));
         }

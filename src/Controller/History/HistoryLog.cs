@@ -101,15 +101,7 @@ public sealed class HistoryLog(int capacity)
     {
         lock (gate)
         {
-            var found = new List<HistoryEvent>(Math.Min(limit, 256));
-            for (var i = IndexAtOrAfter(before ?? long.MaxValue) - 1; i >= 0 && found.Count < limit; i--)
-            {
-                if (filter.Matches(events[i]))
-                {
-                    found.Add(events[i]);
-                }
-            }
-            return found;
+            return Scan(filter, IndexAtOrAfter(before ?? long.MaxValue) - 1, -1, limit);
         }
     }
 
@@ -118,16 +110,22 @@ public sealed class HistoryLog(int capacity)
     {
         lock (gate)
         {
-            var found = new List<HistoryEvent>(Math.Min(limit, 256));
-            for (var i = IndexAtOrAfter(since + 1); i < events.Count && found.Count < limit; i++)
-            {
-                if (filter.Matches(events[i]))
-                {
-                    found.Add(events[i]);
-                }
-            }
-            return found;
+            return Scan(filter, IndexAtOrAfter(since + 1), 1, limit);
         }
+    }
+
+    /// <summary>The events that match from index <paramref name="start"/> on, going <paramref name="step"/> (1 or -1), at most <paramref name="limit"/>.</summary>
+    private List<HistoryEvent> Scan(HistoryFilter filter, int start, int step, int limit)
+    {
+        var found = new List<HistoryEvent>(Math.Min(limit, 256));
+        for (var i = start; i >= 0 && i < events.Count && found.Count < limit; i += step)
+        {
+            if (filter.Matches(events[i]))
+            {
+                found.Add(events[i]);
+            }
+        }
+        return found;
     }
 
     /// <summary>
