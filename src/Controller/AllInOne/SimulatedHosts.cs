@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using Orchestrator.Node.Agent;
 using Orchestrator.Topology.Model;
 
@@ -24,12 +25,13 @@ public static class SimulatedHosts
         {
             throw new TopologyException($"{dir}: no topology files (*.yaml, *.yml, *.json) to simulate hosts from");
         }
+        // Read on every core (1,000 files took 1.5 s one by one); checked in file order, so the error named is the first file's.
+        var read = files.AsParallel().AsOrdered().Select(Read).ToList();
         var hosts = new List<(TopologySource, HostTopology)>();
         var seen = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var file in files)
+        foreach (var (file, source, topology, error) in read)
         {
-            var source = new TopologySource(null, file, null);
-            var topology = source.Discover();
+            error?.Throw();
             if (seen.TryGetValue(topology.Host, out var other))
             {
                 throw new TopologyException($"{file}: host '{topology.Host}' is already simulated from {other}");
@@ -38,6 +40,19 @@ public static class SimulatedHosts
             hosts.Add((source, topology));
         }
         return hosts;
+    }
+
+    private static (string File, TopologySource Source, HostTopology Topology, ExceptionDispatchInfo? Error) Read(string file)
+    {
+        var source = new TopologySource(null, file, null);
+        try
+        {
+            return (file, source, source.Discover(), null);
+        }
+        catch (TopologyException e)
+        {
+            return (file, source, null!, ExceptionDispatchInfo.Capture(e));
+        }
     }
 
     private static string Resolve(string? folder)

@@ -44,5 +44,33 @@ public sealed class PlacementBookTests
         Assert.NotNull(restored.Find("y"));
     }
 
-    private static PlacementRequested Requested(string id) => new(id, id, "h", "0000:04:00.0", ["0000:03:00.0"], 4096, null, "orchestrator", "f");
+    [Fact]
+    public void A_host_holds_its_placements_until_they_are_forgotten_and_across_a_restore()
+    {
+        var book = new PlacementBook(keepFinished: 1);
+        book.Apply(Requested("a", "h1"));
+        book.Apply(Requested("b", "h2"));
+        book.Apply(Requested("c", "h1"));
+        book.Apply(new PlacementFailed("a", "refused"));
+        Assert.Equal(["a", "c"], book.OnHost("h1").Select(p => p.PlacementId).Order());
+        Assert.True(book.Knows("h2"));
+        Assert.False(book.Knows("h3"));
+        Assert.Empty(book.OnHost("h3"));
+
+        // Decided again on another host under the same id: it moves.
+        book.Apply(Requested("b", "h1"));
+        Assert.False(book.Knows("h2"));
+
+        // The second finished placement makes the book forget the first, on its host too.
+        book.Apply(new PlacementFailed("c", "refused"));
+        Assert.Equal(["b", "c"], book.OnHost("h1").Select(p => p.PlacementId).Order());
+
+        var restored = new PlacementBook(keepFinished: 1);
+        restored.Restore(book.Snapshot());
+        Assert.Equal(["b", "c"], restored.OnHost("h1").Select(p => p.PlacementId).Order());
+        restored.Apply(new PlacementFailed("b", "refused"));
+        Assert.Equal(["b"], restored.OnHost("h1").Select(p => p.PlacementId));
+    }
+
+    private static PlacementRequested Requested(string id, string host = "h") => new(id, id, host, "0000:04:00.0", ["0000:03:00.0"], 4096, null, "orchestrator", "f");
 }

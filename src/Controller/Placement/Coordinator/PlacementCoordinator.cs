@@ -248,8 +248,8 @@ public sealed class PlacementCoordinator : ReceivePersistentActor
         }
         Sender.Tell(new HostRegistered(m.Host));
         // What the node converges its namespaces to, from this journal: a restarted node, or one that missed an apply, learns it here.
-        Sender.Tell(new DesiredNvmet(book.All
-            .Where(p => p.Host == m.Host && p.State == PlacementState.Committed && p.Nvmeof is { Apply: true })
+        Sender.Tell(new DesiredNvmet(book.OnHost(m.Host)
+            .Where(p => p.State == PlacementState.Committed && p.Nvmeof is { Apply: true })
             .Select(p => new ApplyNvmet(p.PlacementId, p.Provider, p.Nvmeof!.SubsystemNqn, p.Nvmeof.NamespaceId, p.Nvmeof.ManageEnable))
             .ToList()));
         Wake(m.Host);
@@ -267,7 +267,7 @@ public sealed class PlacementCoordinator : ReceivePersistentActor
         {
             log.Warning("host {0}: topology changed: {1}", host, change);
         }
-        var committed = book.All.Where(p => p.Host == host && p.State == PlacementState.Committed);
+        var committed = book.OnHost(host).Where(p => p.State == PlacementState.Committed);
         foreach (var (placement, impact) in impacts.Record(committed, before, after, changes, DateTime.UtcNow))
         {
             log.Warning("host {0}: placement {1} on {2} is affected by the topology change: was {3}; now {4}", host, placement.PlacementId, placement.Provider, impact.Before, impact.After);
