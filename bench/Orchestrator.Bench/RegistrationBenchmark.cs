@@ -1,11 +1,11 @@
 using System.Diagnostics;
+using System.Text.Json;
 using Akka.Actor;
 using Akka.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Orchestrator.Node.Agent;
 using Orchestrator.Node.Hosting;
 using Orchestrator.Node.Nvmet;
-using Orchestrator.Protocol.Controller;
 using Orchestrator.Topology.Files;
 using Orchestrator.Topology.Model;
 
@@ -25,11 +25,14 @@ public static class RegistrationBenchmark
         Directory.CreateDirectory(dir);
         var controllerDll = Path.Combine(root, "src", "Controller", "bin", "Release", "net10.0", "Orchestrator.Controller.dll");
         var port = BenchEnvironment.FreePort();
+        var rest = $"http://127.0.0.1:{BenchEnvironment.FreePort()}";
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = dir };
-        foreach (var a in new[] { controllerDll, "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--journal", Path.Combine(dir, "controller.db") })
+        foreach (var a in new[] { controllerDll, "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--journal", Path.Combine(dir, "controller.db"), "--urls", rest })
         {
             start.ArgumentList.Add(a);
         }
+        // The hosts are this process's agents only: the controller simulates none of its own.
+        start.Environment["Orchestrator__AllInOne__Enabled"] = "false";
         using var controller = Process.Start(start)!;
         controller.BeginOutputReadLine();
         controller.BeginErrorReadLine();
@@ -37,6 +40,8 @@ public static class RegistrationBenchmark
         {
             var sample = TopologyFile.Read(Path.Combine(root, "deploy", "topologies", "storage-01.yaml"));
             var first = Path.Combine(dir, "host-0.yaml");
+            // A node that asks to join before the controller listens is answered only after Akka's join retries (30 s seen).
+            await WaitForController(rest);
             await File.WriteAllTextAsync(first, TopologyFile.ToYaml(Renamed(sample, "host-0")));
             using var node = NodeHost.Build(new NodeOptions
             {
@@ -49,7 +54,7 @@ public static class RegistrationBenchmark
             await node.StartAsync();
             var system = node.Services.GetRequiredService<ActorSystem>();
             var proxy = node.Services.GetRequiredService<ActorRegistry>().Get<CoordinatorProxy>();
-            await WaitFor(proxy, 1, TimeSpan.FromSeconds(60));  // the cluster is up and host-0 registered
+            await WaitFor(rest, 1, TimeSpan.FromSeconds(60));  // the cluster is up and host-0 registered
 
             var watch = Stopwatch.StartNew();
             for (var i = 1; i < hosts; i++)
@@ -57,7 +62,7 @@ public static class RegistrationBenchmark
                 var topology = Renamed(sample, $"host-{i}");
                 system.ActorOf(HostAgent.Props(topology, new TopologySource(null, first, $"host-{i}"), 1000, new NvmetApplier(dir, false), proxy, TimeSpan.FromSeconds(30)), $"agent-{i}");
             }
-            await WaitFor(proxy, hosts, TimeSpan.FromMinutes(5));
+            await WaitFor(rest, hosts, TimeSpan.FromMinutes(5));
             var elapsed = watch.Elapsed;
             controller.Refresh();
             var rss = File.ReadAllLines($"/proc/{controller.Id}/status").First(l => l.StartsWith("VmRSS", StringComparison.Ordinal));
@@ -75,25 +80,44 @@ public static class RegistrationBenchmark
     private static HostTopology Renamed(HostTopology t, string host)
         => HostTopology.Build(host, host, t.Cpu, t.Functions, t.HostBridges.ToDictionary(b => b.Root, b => b.NumaNode));
 
-    private static async Task WaitFor(IActorRef proxy, int count, TimeSpan timeout)
+    private static async Task WaitForController(string rest)
     {
-        var deadline = DateTime.UtcNow + timeout;
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
         while (DateTime.UtcNow < deadline)
         {
             try
             {
-                var list = await proxy.Ask<HostList>(new GetHosts(), TimeSpan.FromSeconds(5));
-                if (list.Hosts.Count(h => h.Status == HostStatus.Up) >= count)
+                if ((await http.GetAsync(rest + "/healthz")).IsSuccessStatusCode)
                 {
                     return;
                 }
             }
-            catch (Exception e) when (e is AskTimeoutException or TaskCanceledException)
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
             {
-                // Not yet: the singleton may still be starting.
+                // Not listening yet.
             }
-            await Task.Delay(50);
+            await Task.Delay(100);
         }
-        throw new TimeoutException($"{count} hosts did not register within {timeout}");
+        throw new TimeoutException($"the controller did not answer {rest}/healthz within 60 s");
+    }
+
+    /// <summary>Counts the hosts Up through the REST bridge: the coordinator answers queries from controllers only, not from this node.</summary>
+    private static async Task WaitFor(string rest, int count, TimeSpan timeout)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        var deadline = DateTime.UtcNow + timeout;
+        var up = 0;
+        while (DateTime.UtcNow < deadline)
+        {
+            using var hosts = JsonDocument.Parse(await http.GetStringAsync(rest + "/api/v1/hosts"));
+            up = hosts.RootElement.EnumerateArray().Count(h => h.GetProperty("status").GetString() == "up");
+            if (up >= count)
+            {
+                return;
+            }
+            await Task.Delay(200);
+        }
+        throw new TimeoutException($"{count} hosts did not register within {timeout} ({up} up)");
     }
 }
