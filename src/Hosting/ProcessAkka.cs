@@ -66,12 +66,12 @@ public static class ProcessAkka
             // SQLite has one writer at a time: concurrent journal writers only queue on its lock (P6 measured 109 → 154/s).
             akka.AddHocon("akka.persistence.journal.sql.parallelism = 1", HoconAddMode.Prepend);
         }
-        // After a database outage the journal's circuit breaker stays open for its reset timeout (30 s by default), and
-        // each failed half-open try opens it again: service came back about a minute after the database. 5 s bounds that.
         // Akka lets 50 persistent actors recover at a time: 1,000 simulated hosts (2,334 pools and 1,000 identities)
         // took 32 s to be all Up, 17 s with 1,000; a recovery waiting for its slot is only a pending query.
+        akka.AddHocon("akka.persistence.max-concurrent-recoveries = 1000", HoconAddMode.Prepend);
+        // After a database outage the journal's circuit breaker stays open for its reset timeout (30 s by default), and
+        // each failed half-open try opens it again: service came back about a minute after the database. 5 s bounds that.
         akka.AddHocon("""
-            akka.persistence.max-concurrent-recoveries = 1000
             akka.persistence.journal.sql.circuit-breaker.reset-timeout = 5s
             akka.persistence.snapshot-store.sql.circuit-breaker.reset-timeout = 5s
             """, HoconAddMode.Prepend);
