@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Text;
-using System.Text.Json;
 using System.Text.RegularExpressions;
 
 namespace Orchestrator.Bench;
@@ -216,22 +215,10 @@ public static class PlacementLoadBenchmark
             {
                 throw new InvalidOperationException($"the controller exited with {controller.ExitCode}; its log ends:{Environment.NewLine}{Tail(log, 30)}");
             }
-            try
+            up = await BenchEnvironment.HostsUpAsync(http, cancel) ?? 0;
+            if (up >= hosts)
             {
-                using var response = await http.GetAsync("/api/v1/hosts", cancel);
-                if (response.StatusCode == HttpStatusCode.OK)
-                {
-                    using var doc = JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancel));
-                    up = doc.RootElement.EnumerateArray().Count(h => h.TryGetProperty("status", out var s) && string.Equals(s.ToString(), "up", StringComparison.OrdinalIgnoreCase));
-                    if (up >= hosts)
-                    {
-                        return;
-                    }
-                }
-            }
-            catch (HttpRequestException)
-            {
-                // Kestrel is not listening yet.
+                return;
             }
             await Task.Delay(250, cancel);
         }

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text.Json;
 using Akka.Actor;
 using Akka.Hosting;
 using Microsoft.Extensions.DependencyInjection;
@@ -25,9 +24,9 @@ public static class RegistrationBenchmark
         Directory.CreateDirectory(dir);
         var controllerDll = Path.Combine(root, "src", "Controller", "bin", "Release", "net10.0", "Orchestrator.Controller.dll");
         var port = BenchEnvironment.FreePort();
-        var rest = $"http://127.0.0.1:{BenchEnvironment.FreePort()}";
+        using var rest = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{BenchEnvironment.FreePort()}"), Timeout = TimeSpan.FromSeconds(10) };
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = dir };
-        foreach (var a in new[] { controllerDll, "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--journal", Path.Combine(dir, "controller.db"), "--urls", rest })
+        foreach (var a in new[] { controllerDll, "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--journal", Path.Combine(dir, "controller.db"), "--urls", rest.BaseAddress.ToString() })
         {
             start.ArgumentList.Add(a);
         }
@@ -40,8 +39,8 @@ public static class RegistrationBenchmark
         {
             var sample = TopologyFile.Read(Path.Combine(root, "deploy", "topologies", "storage-01.yaml"));
             var first = Path.Combine(dir, "host-0.yaml");
-            // A node that asks to join before the controller listens is answered only after Akka's join retries (30 s seen).
-            await WaitForController(rest);
+            // A node that asks to join before the controller is up is answered only after Akka's join retries (30 s seen).
+            await WaitFor(rest, 0, TimeSpan.FromSeconds(60));
             await File.WriteAllTextAsync(first, TopologyFile.ToYaml(Renamed(sample, "host-0")));
             using var node = NodeHost.Build(new NodeOptions
             {
@@ -80,44 +79,20 @@ public static class RegistrationBenchmark
     private static HostTopology Renamed(HostTopology t, string host)
         => HostTopology.Build(host, host, t.Cpu, t.Functions, t.HostBridges.ToDictionary(b => b.Root, b => b.NumaNode));
 
-    private static async Task WaitForController(string rest)
-    {
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        while (DateTime.UtcNow < deadline)
-        {
-            try
-            {
-                if ((await http.GetAsync(rest + "/healthz")).IsSuccessStatusCode)
-                {
-                    return;
-                }
-            }
-            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
-            {
-                // Not listening yet.
-            }
-            await Task.Delay(100);
-        }
-        throw new TimeoutException($"the controller did not answer {rest}/healthz within 60 s");
-    }
-
     /// <summary>Counts the hosts Up through the REST bridge: the coordinator answers queries from controllers only, not from this node.</summary>
-    private static async Task WaitFor(string rest, int count, TimeSpan timeout)
+    private static async Task WaitFor(HttpClient rest, int count, TimeSpan timeout)
     {
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
         var deadline = DateTime.UtcNow + timeout;
-        var up = 0;
+        int? up = null;
         while (DateTime.UtcNow < deadline)
         {
-            using var hosts = JsonDocument.Parse(await http.GetStringAsync(rest + "/api/v1/hosts"));
-            up = hosts.RootElement.EnumerateArray().Count(h => h.GetProperty("status").GetString() == "up");
+            up = await BenchEnvironment.HostsUpAsync(rest);
             if (up >= count)
             {
                 return;
             }
             await Task.Delay(200);
         }
-        throw new TimeoutException($"{count} hosts did not register within {timeout} ({up} up)");
+        throw new TimeoutException($"{count} hosts were not Up within {timeout} ({up?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "no answer"})");
     }
 }

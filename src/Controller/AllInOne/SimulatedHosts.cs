@@ -29,9 +29,10 @@ public static class SimulatedHosts
         var read = files.AsParallel().AsOrdered().Select(Read).ToList();
         var hosts = new List<(TopologySource, HostTopology)>();
         var seen = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var (file, source, topology, error) in read)
+        foreach (var (source, topology, error) in read)
         {
             error?.Throw();
+            var file = source.TopologyFile!;
             if (seen.TryGetValue(topology.Host, out var other))
             {
                 throw new TopologyException($"{file}: host '{topology.Host}' is already simulated from {other}");
@@ -42,16 +43,16 @@ public static class SimulatedHosts
         return hosts;
     }
 
-    private static (string File, TopologySource Source, HostTopology Topology, ExceptionDispatchInfo? Error) Read(string file)
+    private static (TopologySource Source, HostTopology Topology, ExceptionDispatchInfo? Error) Read(string file)
     {
         var source = new TopologySource(null, file, null);
         try
         {
-            return (file, source, source.Discover(), null);
+            return (source, source.Discover(), null);
         }
         catch (TopologyException e)
         {
-            return (file, source, null!, ExceptionDispatchInfo.Capture(e));
+            return (source, null!, ExceptionDispatchInfo.Capture(e));
         }
     }
 
