@@ -17,6 +17,7 @@ public sealed class ApiMetrics
     private readonly Gauge poolAvailable;
     private readonly Gauge poolAllocations;
     private readonly Gauge refusedRegistrations;
+    private readonly Gauge registrations;
     private readonly Gauge nvmet;
     private readonly Gauge kernelUsed;
     private readonly Gauge overcommitted;
@@ -34,6 +35,8 @@ public sealed class ApiMetrics
         overcommitted = factory.CreateGauge("p2p_pool_overcommitted", "1 when the kernel has less p2pmem available than the node's books hold", "host", "provider");
         nvmet = factory.CreateGauge("p2p_placements_nvmet", "Committed placements with an NVMe-oF target, by what their node last read of the namespace", "state");
         refusedRegistrations = factory.CreateGauge("p2p_host_registrations_refused", "Host registrations the coordinator refused since it started (another node identity for an up host, a forged incarnation, no identity)");
+        registrations = factory.CreateGauge("p2p_host_registrations", "Host registrations the coordinator took since it started, by kind: whole (every allocation listed), "
+            + "delta (what changed since the books it held), resync (a delta it could not rebuild: the node was asked for everything)", "kind");
         Decisions = factory.CreateCounter("p2p_placement_requests_total", "Placement requests by operation and outcome", "operation", "outcome");
         Latency = factory.CreateHistogram("p2p_placement_request_seconds", "Time to answer a placement request, by operation", new HistogramConfiguration
         {
@@ -72,6 +75,7 @@ public sealed class ApiMetrics
             Set(kernelUsed, stats.Pools.Select(p => (new[] { p.Host, p.Provider }, (double)(p.KernelSizeBytes - p.KernelAvailableBytes))), []);
             Set(overcommitted, stats.Pools.Select(p => (new[] { p.Host, p.Provider }, p.Overcommitted ? 1.0 : 0.0)), []);
             refusedRegistrations.Set(stats.RefusedRegistrations);
+            Set(registrations, (stats.Registrations ?? []).Select(s => (new[] { s.State }, (double)s.Count)), ["whole", "delta", "resync"]);
             Set(nvmet, (stats.Nvmet ?? []).Select(s => (new[] { s.State }, (double)s.Count)), Enum.GetValues<NvmetState>().Select(NvmetStates.Name));
         });
     }

@@ -7,6 +7,7 @@ using Orchestrator.Node.Pools;
 using Orchestrator.Protocol;
 using Orchestrator.Protocol.Controller;
 using Orchestrator.Protocol.Node;
+using Orchestrator.Protocol.Serialization;
 using Orchestrator.Topology.Files;
 using Orchestrator.Topology.Model;
 
@@ -35,6 +36,11 @@ public sealed class HostAgent : ReceiveActor, IWithTimers
     private readonly TimeSpan rescanEvery;
     private readonly KernelPoolPoll? kernelPools;
     private long registrations;
+
+    // The controller holds each pool's books at these revisions (its acknowledgement of a registration says so), so
+    // the next registration lists only what changed since; sent: the revisions each unacknowledged registration reported.
+    private Dictionary<string, long> acknowledged = new(StringComparer.Ordinal);
+    private readonly Dictionary<long, Dictionary<string, long>> sent = [];
     private HostTopology topology;
     private bool registered;
     private IActorRef? identityKeeper;
@@ -46,8 +52,9 @@ public sealed class HostAgent : ReceiveActor, IWithTimers
     /// <param name="snapshotEvery">Pool snapshot interval, in events.</param>
     /// <param name="nvmet">Reads and writes nvmet configfs.</param>
     /// <param name="coordinator">The placement coordinator's singleton proxy; null when the node runs standalone.</param>
-    /// <param name="registerEvery">How often to (re-)register: the registration carries every allocation, so a
-    /// controller that restarted or lost sight of us reconciles without anyone asking.</param>
+    /// <param name="registerEvery">How often to (re-)register: the registration carries every allocation (or what
+    /// changed since the books the controller acknowledged holding), so a controller that restarted or lost sight of
+    /// us reconciles without anyone asking.</param>
     /// <param name="nvmetEvery">How often the placements' namespaces are read again and converged (default 10 s).</param>
     /// <param name="poolPollEvery">How often the live kernel's pools are read (default 5 s; only from a sysfs root).</param>
     /// <param name="rescanEvery">How often the whole tree is read again and compared (default 60 s).</param>
@@ -70,6 +77,18 @@ public sealed class HostAgent : ReceiveActor, IWithTimers
         Receive<GetHostSnapshot>(Snapshot);
         Receive<RegistrationReady>(m =>
         {
+            var delta = m.Registration.Pools.Where(p => p.IsDelta).Sum(p => p.Allocations.Count + (p.Freed?.Count ?? 0));
+            if (delta > RemotingLimits.AllocationsPerMessage)
+            {
+                acknowledged.Clear();  // more changed than one message carries: everything goes, in parts
+                Register();
+                return;
+            }
+            sent[m.Registration.Registration] = m.Registration.Pools.Where(p => p.Unavailable is null).ToDictionary(p => p.Provider, p => p.Revision, StringComparer.Ordinal);
+            foreach (var old in sent.Keys.Where(r => r < m.Registration.Registration - 8).ToList())
+            {
+                sent.Remove(old);  // never acknowledged: a later acknowledgement supersedes it
+            }
             var (header, parts) = RegistrationParts.Split(m.Registration);
             coordinator!.Tell(header);
             foreach (var part in parts)
@@ -88,8 +107,16 @@ public sealed class HostAgent : ReceiveActor, IWithTimers
         Receive<ResolveNamespace>(m => Sender.Tell(namespaces.Resolve(Host, m)));
         Receive<DesiredNvmet>(m => this.nvmet.Forward(m));
         Receive<RegisterNow>(_ => Register());
-        Receive<HostRegistered>(_ =>
+        Receive<HostRegistered>(m =>
         {
+            if (m.Registration > 0 && sent.Remove(m.Registration, out var revisions))
+            {
+                acknowledged = revisions;
+                foreach (var older in sent.Keys.Where(r => r < m.Registration).ToList())
+                {
+                    sent.Remove(older);
+                }
+            }
             if (!registered)
             {
                 log.Info("host {0}: registered with the controller (node identity {1})", Host, identity);
@@ -108,6 +135,7 @@ public sealed class HostAgent : ReceiveActor, IWithTimers
         {
             if (m is Akka.Cluster.ClusterEvent.MemberUp up && up.Member.HasRole(ClusterNames.ControllerRole))
             {
+                ForgetAcknowledged();  // a new controller process holds none of our books
                 Self.Tell(RegisterNow.Instance);
             }
         });
@@ -127,6 +155,13 @@ public sealed class HostAgent : ReceiveActor, IWithTimers
                 log.Error("host {0}: the controller refused our registration: {1}", Host, m.Reason);
             }
             refusal = m.Reason;
+            ForgetAcknowledged();
+        });
+        Receive<HostRegistrationResync>(m =>
+        {
+            log.Debug("host {0}: the controller asks for everything ({1}): registering again in full", Host, m.Reason);
+            ForgetAcknowledged();
+            Register();
         });
         Receive<Status.Failure>(f => log.Warning("host {0}: {1}", Host, f.Cause.Message));
         Receive<PoolUp>(m =>
@@ -281,7 +316,11 @@ public sealed class HostAgent : ReceiveActor, IWithTimers
         }
     }
 
-    /// <summary>Sends the controller our topology and every pool with its allocations (it reconciles against them).</summary>
+    /// <summary>
+    /// Sends the controller our topology and every pool with its allocations (it reconciles against them): a pool
+    /// whose books the controller acknowledged holding lists only what changed since, and the controller asks for
+    /// everything (<see cref="HostRegistrationResync"/>) when it cannot rebuild the rest.
+    /// </summary>
     private void Register()
     {
         if (identity is null)
@@ -297,7 +336,13 @@ public sealed class HostAgent : ReceiveActor, IWithTimers
         var host = Host;
         var started = incarnation;
         var registration = ++registrations;
-        PoolStatuses().PipeTo(Self, success: statuses => new RegistrationReady(new RegisterHost(host, document, statuses, started, node, registration)));
+        PoolStatuses(acknowledged).PipeTo(Self, success: statuses => new RegistrationReady(new RegisterHost(host, document, statuses, started, node, registration)));
+    }
+
+    private void ForgetAcknowledged()
+    {
+        acknowledged = new(StringComparer.Ordinal);
+        sent.Clear();
     }
 
     private void Snapshot(GetHostSnapshot m)
@@ -337,11 +382,12 @@ public sealed class HostAgent : ReceiveActor, IWithTimers
     /// unavailable with the reason (its allocations unknown), so one failing pool neither hides the others nor
     /// reads as an empty pool.
     /// </summary>
-    private Task<List<PoolStatus>> PoolStatuses()
+    /// <param name="since">Per pool, a revision the controller holds: that pool lists only what changed after it, where it still knows.</param>
+    private Task<List<PoolStatus>> PoolStatuses(IReadOnlyDictionary<string, long>? since = null)
     {
         var asks = pools.Select(p => down.TryGetValue(p.Key, out var reason)
             ? Task.FromResult(PoolStatus.CannotReport(p.Key, reason))
-            : AskStatus(p.Key, p.Value)).ToList();
+            : AskStatus(p.Key, p.Value, since?.GetValueOrDefault(p.Key) ?? 0)).ToList();
         // A function whose p2pmem attributes cannot be read has no pool yet (no capacity to open one with), but its
         // journal may hold books: it is reported as unreadable, never left out as if it had nothing.
         asks.AddRange(Unreadable().Where(u => !pools.ContainsKey(u.Provider)).Select(u => Task.FromResult(PoolStatus.CannotReport(u.Provider, u.Reason))));
@@ -355,11 +401,11 @@ public sealed class HostAgent : ReceiveActor, IWithTimers
             .Where(x => x.Diagnostic is not null)
             .Select(x => (x.Provider, $"its p2pmem attributes cannot be read ({x.Diagnostic!.Source}: {x.Diagnostic.Message}); rescan once they read well"));
 
-    private static async Task<PoolStatus> AskStatus(string provider, IActorRef pool)
+    private static async Task<PoolStatus> AskStatus(string provider, IActorRef pool, long since)
     {
         try
         {
-            return await pool.Ask<PoolStatus>(GetPoolStatus.Instance, TimeSpan.FromSeconds(10));
+            return await pool.Ask<PoolStatus>(since > 0 ? new GetPoolStatus(since) : GetPoolStatus.Instance, TimeSpan.FromSeconds(10));
         }
         catch (Exception e) when (e is AskTimeoutException or TaskCanceledException)
         {

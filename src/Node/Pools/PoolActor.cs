@@ -30,6 +30,9 @@ public sealed class PoolActor : ReceivePersistentActor
     // file without its -wal) would reach the lost events' numbers again at once and hide that it went back in time.
     private long booksRevision;
 
+    // What changed since recovery, so a registration can list only that (PoolStatus.DeltaFrom).
+    private readonly PoolChangeLog changes = new();
+
     // Who waits for the event being journaled (Persist runs one at a time): told at once if the write fails.
     private (IActorRef Sender, string AllocationId)? awaiting;
 
@@ -84,10 +87,12 @@ public sealed class PoolActor : ReceivePersistentActor
                 {
                     allocator = new ExtentAllocator(e.CapacityBytes);
                     booksRevision = LastSequenceNr;
+                    changes.Start(booksRevision);
                     reportTo?.Tell(new PoolUp(provider));
                 });
                 return;
             }
+            changes.Start(booksRevision);
             // Up only once the journal takes a write: a full disk replays fine and fails the next allocation, and a
             // pool reported up meanwhile would make readiness and the controller's view say it can serve. Until then
             // the agent keeps it down with the last reason; a failed write stops it and the backoff tries again.
@@ -100,7 +105,7 @@ public sealed class PoolActor : ReceivePersistentActor
 
         Command<AllocateBuffer>(Allocate);
         Command<FreeBuffer>(Free);
-        Command<GetPoolStatus>(_ => Sender.Tell(Status()));
+        Command<GetPoolStatus>(m => Sender.Tell(Status(m.Since)));
         Command<KernelPoolState>(OnKernelState);
         Command<SaveSnapshotSuccess>(saved => JournalCleanup.AfterSnapshot(this, log, retention, saved.Metadata.SequenceNr));
         Command<SaveSnapshotFailure>(f => log.Warning("pool {0}: snapshot failed: {1}; the journal is kept whole until one succeeds", provider, f.Cause.Message));
@@ -182,6 +187,7 @@ public sealed class PoolActor : ReceivePersistentActor
         {
             awaiting = null;
             booksRevision = LastSequenceNr;
+            changes.Granted(booksRevision, e.AllocationId);
             sender.Tell(new BufferGranted(host, provider, e.AllocationId, e.Offset, e.Length, AlreadyHeld: false, Summary()));
             MaybeSnapshot();
         });
@@ -201,6 +207,7 @@ public sealed class PoolActor : ReceivePersistentActor
             awaiting = null;
             booksRevision = LastSequenceNr;
             Allocator.Free(e.AllocationId);
+            changes.Freed(booksRevision, e.AllocationId);
             sender.Tell(new BufferReleased(host, provider, e.AllocationId, WasHeld: true, Summary()));
             MaybeSnapshot();
         });
@@ -245,15 +252,21 @@ public sealed class PoolActor : ReceivePersistentActor
         }
     }
 
-    private List<AllocationRecord> Records()
-        => Allocator.Allocations.Values.OrderBy(e => e.Offset)
-            .Select(e => new AllocationRecord(e.AllocationId, e.Offset, e.Length, e.RequestedBytes, e.AlignmentBytes)).ToList();
+    private List<AllocationRecord> Records() => Allocator.Allocations.Values.OrderBy(e => e.Offset).Select(ToRecord).ToList();
 
-    private PoolStatus Status()
+    private static AllocationRecord ToRecord(Extent e) => new(e.AllocationId, e.Offset, e.Length, e.RequestedBytes, e.AlignmentBytes);
+
+    /// <summary>Every allocation, or (<paramref name="since"/> &gt; 0, when the change log reaches back to it) only what changed after that revision.</summary>
+    private PoolStatus Status(long since = 0)
     {
         var stats = Allocator.Stats;
+        var delta = since > 0 ? changes.Since(since, booksRevision) : null;
+        var allocations = delta is var (granted, _)
+            ? granted.Select(id => Allocator.Allocations.GetValueOrDefault(id)).OfType<Extent>().Select(ToRecord).ToList()
+            : Records();
         return new PoolStatus(provider, stats.Size, stats.Available, stats.LargestFreeExtent, stats.Fragmentation, stats.AllocationCount,
-            kernel.SizeBytes, kernel.AvailableBytes, kernel.Published, Overcommitted, Records(), booksRevision);
+            kernel.SizeBytes, kernel.AvailableBytes, kernel.Published, Overcommitted, allocations, booksRevision,
+            DeltaFrom: delta is null ? 0 : since, Freed: delta?.Freed);
     }
 
     /// <summary>The exact figures now; in a persist handler they include the event just journaled (its sequence number is the revision).</summary>
@@ -276,8 +289,8 @@ public sealed record PoolUp(string Provider);
 /// <summary>Local: the pool's figures after the kernel's changed, for the controller.</summary>
 public sealed record PoolKernelChanged(PoolSummary Pool);
 
-/// <summary>Local: ask a pool for its <see cref="PoolStatus"/>.</summary>
-public sealed record GetPoolStatus
+/// <summary>Local: ask a pool for its <see cref="PoolStatus"/>; <paramref name="Since"/> &gt; 0: only what changed after that revision, where the pool still knows.</summary>
+public sealed record GetPoolStatus(long Since = 0)
 {
     public static readonly GetPoolStatus Instance = new();
 }

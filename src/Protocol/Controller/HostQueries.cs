@@ -32,7 +32,10 @@ public sealed record PoolGauge(string Host, string Provider, long CapacityBytes,
 /// <summary>
 /// The coordinator's counts for metrics and readiness. <see cref="AwaitedHosts"/>: hosts its journal knows (they
 /// registered once) that have not registered with it since <see cref="RecoveredAt"/>, when it recovered its journal.
+/// <see cref="Registrations"/>: registrations taken since it started, by kind: <c>whole</c> (every allocation listed),
+/// <c>delta</c> (what changed since the books it held), <c>resync</c> (a delta it could not rebuild: the node was asked for everything).
 /// </summary>
 [Manifest("controller.controller-stats.v1")]
 public sealed record ControllerStats(IReadOnlyList<StateCount> Placements, IReadOnlyList<StateCount> Hosts, IReadOnlyList<PoolGauge> Pools, int RefusedRegistrations = 0,
-    IReadOnlyList<StateCount>? Nvmet = null, IReadOnlyList<string>? AwaitedHosts = null, int KnownHosts = 0, DateTime? RecoveredAt = null) : IProtocolMessage;
+    IReadOnlyList<StateCount>? Nvmet = null, IReadOnlyList<string>? AwaitedHosts = null, int KnownHosts = 0, DateTime? RecoveredAt = null,
+    IReadOnlyList<StateCount>? Registrations = null) : IProtocolMessage;

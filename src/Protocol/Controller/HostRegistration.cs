@@ -25,9 +25,21 @@ public sealed record RegisterHost(string Host, TopologyDocument Topology, IReadO
 [Manifest("controller.register-host-part.v1")]
 public sealed record RegisterHostPart(string Host, long Incarnation, long Registration, int Part, string Provider, IReadOnlyList<AllocationRecord> Allocations) : INodeReport;
 
-/// <summary>The controller took the registration; reconciliation of the host's allocations has started.</summary>
+/// <summary>
+/// The controller took registration <see cref="Registration"/>; reconciliation of the host's allocations has started.
+/// It now holds each readable pool's books at the revision that registration reported, so the agent's next
+/// registration may list only what changed since (<see cref="Node.PoolStatus.DeltaFrom"/>). 0: an acknowledgement
+/// that names no registration (the agent then keeps sending everything). Additive, hence still v1.
+/// </summary>
 [Manifest("controller.host-registered.v1")]
-public sealed record HostRegistered(string Host) : IControllerRequest;
+public sealed record HostRegistered(string Host, long Registration = 0) : IControllerRequest;
+
+/// <summary>
+/// The controller could not rebuild a delta registration (it restarted, failed over, or holds other books of the
+/// pool than the delta starts from) and acted on none of it: the agent sends everything at once.
+/// </summary>
+[Manifest("controller.host-registration-resync.v1")]
+public sealed record HostRegistrationResync(string Host, long Registration, string Reason) : IControllerRequest;
 
 /// <summary>The controller refused the registration, and why (another node holds the host name, a forged incarnation, no identity).</summary>
 [Manifest("controller.host-registration-refused.v1")]

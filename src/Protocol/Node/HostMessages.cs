@@ -16,6 +16,11 @@ public sealed record GetHostSnapshot(IReadOnlyList<string>? Allocations = null, 
 /// <see cref="Revision"/> orders the node's reports of one pool (see <see cref="PoolSummary.Revision"/>).
 /// <see cref="Unavailable"/>: why the pool cannot be read or used now (its journal failed, it is recovering, it did
 /// not answer); its figures and allocations are then unknown, never "empty".
+/// <see cref="DeltaFrom"/> &gt; 0 (only in a registration): the report is a delta against the pool's books at that
+/// revision, which the controller acknowledged holding: <see cref="Allocations"/> lists the buffers granted after it
+/// and still held, <see cref="Freed"/> the ids freed after it; the figures and <see cref="AllocationCount"/> stay
+/// whole, so the controller checks what it rebuilds against the count (<c>RegistrationDeltas</c>).
+/// (Both fields are additive with defaults that mean "every allocation listed", hence still v1.)
 /// </summary>
 public sealed record PoolStatus(
     string Provider,
@@ -30,8 +35,13 @@ public sealed record PoolStatus(
     bool Overcommitted,
     IReadOnlyList<AllocationRecord> Allocations,
     long Revision = 0,
-    string? Unavailable = null)
+    string? Unavailable = null,
+    long DeltaFrom = 0,
+    IReadOnlyList<string>? Freed = null)
 {
+    /// <summary>Whether this report lists only what changed since <see cref="DeltaFrom"/>.</summary>
+    public bool IsDelta => DeltaFrom > 0;
+
     /// <summary>The same figures without the allocations.</summary>
     public PoolSummary ToSummary() => new(Provider, Revision, CapacityBytes, AvailableBytes, LargestFreeExtentBytes, Fragmentation, AllocationCount,
         KernelSizeBytes, KernelAvailableBytes, Published, Overcommitted, Unavailable);

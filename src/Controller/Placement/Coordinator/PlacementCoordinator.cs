@@ -30,6 +30,7 @@ public sealed class PlacementCoordinator : ReceivePersistentActor
     private readonly Random random = new();
     private readonly NodeLink nodes;
     private readonly RegistrationAssembler<IActorRef> registrations = new();
+    private readonly RegistrationDeltas deltas = new();
     private readonly NvmetBook nvmet = new();
     private readonly TopologyImpacts impacts = new();
     private readonly HashSet<(string Host, string Identity)> identifying = [];
@@ -102,6 +103,7 @@ public sealed class PlacementCoordinator : ReceivePersistentActor
                 AwaitedHosts = known.Where(h => hosts.Find(h) is null).Order(StringComparer.Ordinal).ToList(),
                 KnownHosts = known.Count,
                 RecoveredAt = recoveredAt,
+                Registrations = deltas.Counts,
             });
         });
         Command<SetDrain>(Drain);
@@ -178,6 +180,14 @@ public sealed class PlacementCoordinator : ReceivePersistentActor
 
     private void Register(RegisterHost m)
     {
+        var (whole, resync) = deltas.Resolve(m);
+        if (whole is null)
+        {
+            log.Debug("{0}: asking for a full registration", resync);
+            Sender.Tell(new HostRegistrationResync(m.Host, m.Registration, resync!));
+            return;
+        }
+        m = whole;
         var member = Sender.Path.Address.HasGlobalScope ? Sender.Path.Address : Cluster.Get(Context.System).SelfAddress;
         if (Reconciler.IdentityRefusal(m, book) is { } lostJournal)
         {
@@ -202,6 +212,7 @@ public sealed class PlacementCoordinator : ReceivePersistentActor
             }
             return;
         }
+        deltas.Remember(m);
         log.Log(repeat ? LogLevel.DebugLevel : LogLevel.InfoLevel, "host {0} registered: {1} pools, {2} buffers held", [m.Host, m.Pools.Count, m.Pools.Sum(p => p.AllocationCount)]);
         if (before is not null)
         {
@@ -246,7 +257,7 @@ public sealed class PlacementCoordinator : ReceivePersistentActor
         {
             nodes.Snapshot(m.Host, plan.Suspects);
         }
-        Sender.Tell(new HostRegistered(m.Host));
+        Sender.Tell(new HostRegistered(m.Host, m.Registration));
         // What the node converges its namespaces to, from this journal: a restarted node, or one that missed an apply, learns it here.
         Sender.Tell(new DesiredNvmet(book.OnHost(m.Host)
             .Where(p => p.State == PlacementState.Committed && p.Nvmeof is { Apply: true })
