@@ -45,6 +45,10 @@ public sealed class HostAgent : ReceiveActor, IWithTimers
     private bool registered;
     private IActorRef? identityKeeper;
     private string? identity;
+
+    // An ask for the identity is out: the timer and the controller's MemberUp both ask to register at start, and
+    // each answer registered again: every host sent its whole books two or three times to a controller just started.
+    private bool identityAsked;
     private string? refusal;
 
     /// <param name="initial">The topology discovered at start.</param>
@@ -77,10 +81,11 @@ public sealed class HostAgent : ReceiveActor, IWithTimers
         Receive<GetHostSnapshot>(Snapshot);
         Receive<RegistrationReady>(m =>
         {
-            var delta = m.Registration.Pools.Where(p => p.IsDelta).Sum(p => p.Allocations.Count + (p.Freed?.Count ?? 0));
-            if (delta > RemotingLimits.AllocationsPerMessage)
+            // A delta goes in one message: one that needs parts (many changes, or beside a pool listed whole) goes whole, in parts.
+            if (m.Registration.Pools.Any(p => p.IsDelta)
+                && m.Registration.Pools.Sum(p => p.Allocations.Count + (p.Freed?.Count ?? 0)) > RemotingLimits.AllocationsPerMessage)
             {
-                acknowledged.Clear();  // more changed than one message carries: everything goes, in parts
+                ForgetAcknowledged();
                 Register();
                 return;
             }
@@ -145,6 +150,11 @@ public sealed class HostAgent : ReceiveActor, IWithTimers
         Receive<PoolKernelChanged>(m => coordinator?.Tell(new PoolFigures(Host, m.Pool)));
         Receive<IdentityKnown>(m =>
         {
+            identityAsked = false;
+            if (identity == m.Identity)
+            {
+                return;
+            }
             identity = m.Identity;
             Self.Tell(RegisterNow.Instance);
         });
@@ -162,6 +172,11 @@ public sealed class HostAgent : ReceiveActor, IWithTimers
             log.Debug("host {0}: the controller asks for everything ({1}): registering again in full", Host, m.Reason);
             ForgetAcknowledged();
             Register();
+        });
+        Receive<IdentityUnreadable>(m =>
+        {
+            identityAsked = false;  // the timer asks again
+            log.Warning("host {0}: {1}", Host, m.Reason);
         });
         Receive<Status.Failure>(f => log.Warning("host {0}: {1}", Host, f.Cause.Message));
         Receive<PoolUp>(m =>
@@ -325,10 +340,15 @@ public sealed class HostAgent : ReceiveActor, IWithTimers
     {
         if (identity is null)
         {
-            // The identity comes from the journal; registration waits for it (the periodic timer asks again).
+            // The identity comes from the journal; registration waits for it (once known, it registers at once).
+            if (identityAsked)
+            {
+                return;
+            }
+            identityAsked = true;
             identityKeeper ??= Context.ActorOf(IdentityKeeper.SupervisedProps($"identity/{Host}"), "identity");
             identityKeeper.Ask<IdentityKnown>(GetIdentity.Instance, TimeSpan.FromSeconds(30))
-                .PipeTo(Self, failure: e => new Status.Failure(new TimeoutException($"the node's identity is not readable from its journal yet: {e.Message}")));
+                .PipeTo(Self, failure: e => new IdentityUnreadable($"the node's identity is not readable from its journal yet: {e.Message}"));
             return;
         }
         var node = identity;
@@ -439,6 +459,9 @@ public sealed class HostAgent : ReceiveActor, IWithTimers
 
 /// <summary>Local: the registration is gathered, to be sent (in parts when large).</summary>
 internal sealed record RegistrationReady(RegisterHost Registration);
+
+/// <summary>Local: the identity keeper did not answer (its journal cannot be read yet).</summary>
+internal sealed record IdentityUnreadable(string Reason);
 
 /// <summary>Local: time to read the whole tree again.</summary>
 internal sealed record RescanNow
