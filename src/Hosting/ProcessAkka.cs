@@ -75,7 +75,29 @@ public static class ProcessAkka
             akka.persistence.journal.sql.circuit-breaker.reset-timeout = 5s
             akka.persistence.snapshot-store.sql.circuit-breaker.reset-timeout = 5s
             """, HoconAddMode.Prepend);
-        akka.WithSqlPersistence(connection, provider);
+        if (provider == ProviderName.SQLiteMS)
+        {
+            var data = new DataOptions().UseConnectionString(provider, connection).UseAfterConnectionOpened(WaitWhileLocked, WaitWhileLockedAsync);
+            akka.WithSqlPersistence(
+                journal =>
+                {
+                    journal.ConnectionString = connection;
+                    journal.ProviderName = provider;
+                    journal.AutoInitialize = true;
+                    journal.DataOptions = data;
+                },
+                snapshot =>
+                {
+                    snapshot.ConnectionString = connection;
+                    snapshot.ProviderName = provider;
+                    snapshot.AutoInitialize = true;
+                    snapshot.DataOptions = data;
+                });
+        }
+        else
+        {
+            akka.WithSqlPersistence(connection, provider);
+        }
         akka.WithCustomSerializer("protocol", [typeof(IProtocolMessage)], system => new ProtocolSerializer(system));
         akka.WithStrictSerialization(true);
         return akka;
@@ -94,6 +116,28 @@ public static class ProcessAkka
         command.CommandText = "PRAGMA journal_mode=WAL;";
         command.ExecuteNonQuery();
     }
+
+    /// <summary>
+    /// Lets SQLite wait for its write lock itself (up to 10 s, retrying within milliseconds): without a busy timeout it
+    /// answers "busy" at once and Microsoft.Data.Sqlite sleeps 150 ms before each retry, so a journal write that met the
+    /// snapshot store's or a reader's transaction (Microsoft.Data.Sqlite begins them IMMEDIATE, taking the write lock)
+    /// waited 150 ms: the P6 p99 of about 200 ms.
+    /// </summary>
+    private static void WaitWhileLocked(System.Data.Common.DbConnection connection)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = BusyTimeout;
+        command.ExecuteNonQuery();
+    }
+
+    private static async Task WaitWhileLockedAsync(System.Data.Common.DbConnection connection, CancellationToken cancel)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = BusyTimeout;
+        await command.ExecuteNonQueryAsync(cancel);
+    }
+
+    private const string BusyTimeout = "PRAGMA busy_timeout = 10000;";
 
     /// <summary>Where a journal is, for an operator's eyes: the SQLite file, or the PostgreSQL server and database (never the password).</summary>
     public static string DescribeJournal(string? journal, string defaultSqlitePath)
