@@ -20,8 +20,8 @@ public class RegistrationDeltaBenchmarks
     private const string Host = "storage-01";
     private const int Pools = 3;
     private const int PerPool = 333;
-    private static readonly string[] Providers = [.. Topology.Files.TopologyFile.Read(Path.Combine(BenchEnvironment.RepoRoot, "deploy", "topologies", "storage-01.yaml"))
-        .Providers.Select(p => p.Address.ToString())];
+    private static readonly Topology.Model.HostTopology Storage01 = Topology.Files.TopologyFile.Read(Path.Combine(BenchEnvironment.RepoRoot, "deploy", "topologies", "storage-01.yaml"));
+    private static readonly string[] Providers = [.. Storage01.Providers.Select(p => p.Address.ToString())];
     private readonly HostRegistry<object> hosts = new();
     private PlacementBook book = null!;
     private RegisterHost whole = null!;
@@ -57,8 +57,7 @@ public class RegistrationDeltaBenchmarks
             book.Apply(new ReleaseRequested($"{Host}-{i}"));
             book.Apply(new PlacementReleased($"{Host}-{i}"));
         }
-        var topology = Topology.Files.TopologyDocumentMapper.ToDocument(
-            Topology.Files.TopologyFile.Read(Path.Combine(BenchEnvironment.RepoRoot, "deploy", "topologies", "storage-01.yaml")), withDiagnostics: true);
+        var topology = Topology.Files.TopologyDocumentMapper.ToDocument(Storage01, withDiagnostics: true);
         before = new RegisterHost(Host, topology, [.. Enumerable.Range(0, Pools).Select(p => Pool(p, Ids(p), revision: 1000))], 1, "node-a", 1);
         whole = before with { Pools = now, Registration = 2 };
         delta = whole with

@@ -75,29 +75,24 @@ public static class ProcessAkka
             akka.persistence.journal.sql.circuit-breaker.reset-timeout = 5s
             akka.persistence.snapshot-store.sql.circuit-breaker.reset-timeout = 5s
             """, HoconAddMode.Prepend);
-        if (provider == ProviderName.SQLiteMS)
-        {
-            var data = new DataOptions().UseConnectionString(provider, connection).UseAfterConnectionOpened(WaitWhileLocked, WaitWhileLockedAsync);
-            akka.WithSqlPersistence(
-                journal =>
-                {
-                    journal.ConnectionString = connection;
-                    journal.ProviderName = provider;
-                    journal.AutoInitialize = true;
-                    journal.DataOptions = data;
-                },
-                snapshot =>
-                {
-                    snapshot.ConnectionString = connection;
-                    snapshot.ProviderName = provider;
-                    snapshot.AutoInitialize = true;
-                    snapshot.DataOptions = data;
-                });
-        }
-        else
-        {
-            akka.WithSqlPersistence(connection, provider);
-        }
+        var data = provider == ProviderName.SQLiteMS
+            ? new DataOptions().UseConnectionString(provider, connection).UseAfterConnectionOpened(WaitWhileLocked, WaitWhileLockedAsync)
+            : null;
+        akka.WithSqlPersistence(
+            journal =>
+            {
+                journal.ConnectionString = connection;
+                journal.ProviderName = provider;
+                journal.AutoInitialize = true;
+                journal.DataOptions = data;
+            },
+            snapshot =>
+            {
+                snapshot.ConnectionString = connection;
+                snapshot.ProviderName = provider;
+                snapshot.AutoInitialize = true;
+                snapshot.DataOptions = data;
+            });
         akka.WithCustomSerializer("protocol", [typeof(IProtocolMessage)], system => new ProtocolSerializer(system));
         akka.WithStrictSerialization(true);
         return akka;

@@ -75,7 +75,7 @@ public sealed class ApiMetrics
             Set(kernelUsed, stats.Pools.Select(p => (new[] { p.Host, p.Provider }, (double)(p.KernelSizeBytes - p.KernelAvailableBytes))), []);
             Set(overcommitted, stats.Pools.Select(p => (new[] { p.Host, p.Provider }, p.Overcommitted ? 1.0 : 0.0)), []);
             refusedRegistrations.Set(stats.RefusedRegistrations);
-            Set(registrations, (stats.Registrations ?? []).Select(s => (new[] { s.State }, (double)s.Count)), ["whole", "delta", "resync"]);
+            Set(registrations, (stats.Registrations ?? []).Select(s => (new[] { s.State }, (double)s.Count)), Placement.RegistrationDeltas.Kinds);
             Set(nvmet, (stats.Nvmet ?? []).Select(s => (new[] { s.State }, (double)s.Count)), Enum.GetValues<NvmetState>().Select(NvmetStates.Name));
         });
     }

@@ -21,8 +21,11 @@ public sealed class RegistrationDeltas
     private long delta;
     private long resync;
 
-    /// <summary>Registrations resolved since this coordinator started: whole, delta, resync (see <see cref="ControllerStats.Registrations"/>).</summary>
-    public IReadOnlyList<StateCount> Counts => [new("whole", (int)whole), new("delta", (int)delta), new("resync", (int)resync)];
+    /// <summary>The kinds <see cref="Counts"/> names, in its order.</summary>
+    public static readonly IReadOnlyList<string> Kinds = ["whole", "delta", "resync"];
+
+    /// <summary>Registrations resolved since this coordinator started, by <see cref="Kinds"/> (see <see cref="ControllerStats.Registrations"/>).</summary>
+    public IReadOnlyList<StateCount> Counts => [new(Kinds[0], (int)whole), new(Kinds[1], (int)delta), new(Kinds[2], (int)resync)];
 
     /// <summary>The registration with every pool listed whole, or why it cannot be (the node is to send everything).</summary>
     public (RegisterHost? Whole, string? Resync) Resolve(RegisterHost m)
